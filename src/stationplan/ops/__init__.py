@@ -1,0 +1,1 @@
+"""Operations: manifest scheduling, ports, crew, logistics, power (not built yet)."""

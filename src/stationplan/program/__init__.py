@@ -1,0 +1,1 @@
+"""Partnership: shares, allocations, ledger, costs, duplication, join/withdraw."""

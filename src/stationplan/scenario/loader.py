@@ -1,0 +1,96 @@
+"""Load a scenario file: YAML with positions, pydantic validation, cross-field checks.
+
+All problems are collected and raised together as one :class:`ScenarioError`, each naming the
+file, the line and the field path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from stationplan.errors import Problem, ScenarioError
+from stationplan.scenario.checks import check_scenario
+from stationplan.scenario.messages import format_path, problems_from_validation
+from stationplan.scenario.models import Scenario
+from stationplan.scenario.yamlsource import load_yaml
+
+DEFAULT_SCENARIO_NAME = "default.yaml"
+MAX_SCENARIO_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from and the SHA-256 of its bytes."""
+
+    scenario: Scenario
+    source: str
+    sha256: str
+    text: str
+
+
+def default_scenario_text() -> str:
+    """The embedded default scenario, with its source comments, as YAML text."""
+    return (
+        resources.files("stationplan.scenario").joinpath(DEFAULT_SCENARIO_NAME)
+        .read_text(encoding="utf-8")
+    )
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> LoadedScenario:
+    """Validate scenario YAML ``text``; ``source`` names it in error messages."""
+    doc = load_yaml(text, source)
+    if doc.data is None:
+        raise ScenarioError(Problem(source, "the file is empty; expected a scenario mapping "
+                                            "(see `stationplan init`)", line=1))
+    if not isinstance(doc.data, dict):
+        raise ScenarioError(Problem(source, "expected a mapping of sections (programme, "
+                                            "stations, partners, ...) at the top level", line=1))
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, doc, Scenario)) from None
+    findings = check_scenario(scenario)
+    if findings:
+        problems = [
+            Problem(source, message, line=doc.line_of(path), field=format_path(path))
+            for path, message in findings
+        ]
+        problems.sort(key=lambda p: (p.line or 0, p.field or ""))
+        raise ScenarioError(problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedScenario(scenario=scenario, source=source, sha256=digest, text=text)
+
+
+def load_scenario(path: str | Path | None = None) -> LoadedScenario:
+    """Load and validate the scenario at ``path``, or the embedded default when ``None``."""
+    if path is None:
+        return parse_scenario(default_scenario_text(), source=f"<default>/{DEFAULT_SCENARIO_NAME}")
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise ScenarioError(Problem(name, "no such file"))
+    if p.is_dir():
+        raise ScenarioError(Problem(name, "is a directory; expected a scenario YAML file"))
+    if p.stat().st_size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(Problem(name, f"is larger than {MAX_SCENARIO_BYTES // 2**20} MiB; "
+                                          "not a scenario file"))
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(Problem(name, f"cannot be read: {exc.strerror}")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            Problem(name, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line)
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError(Problem(name, "contains NUL bytes; expected YAML text",
+                                    line=text[: text.index("\x00")].count("\n") + 1))
+    return parse_scenario(text.removeprefix("\ufeff"), source=name)

@@ -1,0 +1,694 @@
+"""Pydantic models of the scenario file: the programme, its stations, partners, fleet and plan.
+
+Every field carries its unit in its name and a description (the JSON Schema that
+``stationplan schema`` prints is built from them). Checks that involve one model only live
+here; checks across the document (owners are declared partners, dates inside the programme,
+launch sites able to reach the station's plane) live in :mod:`stationplan.scenario.checks`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from sgp4.io import twoline2rv
+from sgp4.earth_gravity import wgs72
+
+from stationplan.scenario.fields import StrictModel, UtcDatetime
+
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+Code = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=16,
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+        description="Short identifier: letters, digits, '_' or '-', starting with a letter.",
+    ),
+]
+
+
+# --------------------------------------------------------------------------- programme
+
+
+class Programme(StrictModel):
+    """The programme's name and planning span."""
+
+    name: Name = Field(description="Name of the programme, shown in the report title.")
+    start_utc: UtcDatetime = Field(description="Start of the planning span (UTC, ISO 8601).")
+    end_utc: UtcDatetime = Field(description="End of the planning span (UTC, ISO 8601).")
+    description: str = Field(default="", description="Free text shown under the report title.")
+
+    @model_validator(mode="after")
+    def _span(self) -> Programme:
+        if self.end_utc <= self.start_utc:
+            raise ValueError(
+                f"end_utc ({self.end_utc:%Y-%m-%d}) must be after start_utc "
+                f"({self.start_utc:%Y-%m-%d})"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- orbits
+
+
+class OmmElements(StrictModel):
+    """Mean elements as a CCSDS OMM with SGP4 theory, keyword names as CelesTrak's JSON GP data.
+
+    Units are those of the OMM standard (CCSDS 502.0-B-3): degrees, revolutions per day,
+    BSTAR in 1/Earth radii. The keyword names are the standard's, so they carry no unit suffix.
+    """
+
+    OBJECT_NAME: str = Field(default="", description="Object name.")
+    OBJECT_ID: str = Field(default="", description="International designator (COSPAR).")
+    NORAD_CAT_ID: int = Field(ge=0, le=339999, description="Catalog number.")
+    EPOCH: UtcDatetime = Field(description="Epoch of the mean elements (UTC).")
+    MEAN_MOTION: float = Field(gt=0, le=20, description="Mean motion (rev/day).")
+    ECCENTRICITY: float = Field(ge=0, lt=1, description="Eccentricity (dimensionless).")
+    INCLINATION: float = Field(ge=0, le=180, description="Inclination (deg).")
+    RA_OF_ASC_NODE: float = Field(ge=0, lt=360, description="Right ascension of the ascending node (deg).")
+    ARG_OF_PERICENTER: float = Field(ge=0, lt=360, description="Argument of perigee (deg).")
+    MEAN_ANOMALY: float = Field(ge=0, lt=360, description="Mean anomaly (deg).")
+    BSTAR: float = Field(default=0.0, description="SGP4 drag term (1/Earth radii).")
+    MEAN_MOTION_DOT: float = Field(default=0.0, description="First derivative of mean motion / 2 (rev/day^2).")
+    MEAN_MOTION_DDOT: float = Field(default=0.0, description="Second derivative of mean motion / 6 (rev/day^3).")
+    EPHEMERIS_TYPE: int = Field(default=0, description="Ephemeris type (0 for SGP4).")
+    CLASSIFICATION_TYPE: Literal["U", "C", "S"] = Field(default="U", description="Classification.")
+    ELEMENT_SET_NO: int = Field(default=999, description="Element set number.")
+    REV_AT_EPOCH: int = Field(default=0, description="Revolution number at epoch.")
+
+
+class Orbit(StrictModel):
+    """A station's orbit: give exactly one of ``tle``, ``omm`` or the mean elements.
+
+    Mean elements describe a near-circular orbit: ``altitude_km`` is the mean semi-major axis
+    minus the WGS84 equatorial radius (6378.137 km), the same definition that an element set's
+    mean motion gives, so the two compare directly.
+    """
+
+    tle: str | None = Field(
+        default=None,
+        description="A two- or three-line element set (the name line is optional), as text.",
+    )
+    omm: OmmElements | None = Field(
+        default=None, description="A CCSDS OMM with CelesTrak's JSON keyword names."
+    )
+    altitude_km: float | None = Field(
+        default=None, ge=150, le=2000,
+        description="Mean altitude above the WGS84 equatorial radius (km).",
+    )
+    inclination_deg: float | None = Field(
+        default=None, ge=0, le=180, description="Inclination to the equator (deg)."
+    )
+    raan_deg: float | None = Field(
+        default=None, ge=0, lt=360, description="Right ascension of the ascending node (deg)."
+    )
+    arg_latitude_deg: float | None = Field(
+        default=None, ge=0, lt=360,
+        description="Argument of latitude at epoch: angle from the ascending node (deg).",
+    )
+    eccentricity: float = Field(
+        default=0.0005, ge=0, lt=0.1, description="Mean eccentricity (dimensionless)."
+    )
+    epoch_utc: UtcDatetime | None = Field(default=None, description="Epoch of the mean elements (UTC).")
+
+    @field_validator("tle")
+    @classmethod
+    def _tle_parses(cls, text: str | None) -> str | None:
+        if text is None:
+            return None
+        lines = [ln.rstrip() for ln in text.strip().splitlines() if ln.strip()]
+        if len(lines) == 3 and not lines[0].startswith("1 "):
+            lines = lines[1:]
+        if len(lines) != 2:
+            raise ValueError(
+                f"a TLE has two lines (plus an optional name line); got {len(lines)} lines"
+            )
+        l1, l2 = lines
+        for n, line in ((1, l1), (2, l2)):
+            if len(line) != 69:
+                raise ValueError(f"TLE line {n} must be 69 characters long (got {len(line)})")
+            digits = sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68])
+            if line[68].isdigit() and int(line[68]) != digits % 10:
+                raise ValueError(
+                    f"TLE line {n} checksum is {line[68]} but the line sums to {digits % 10}"
+                )
+        try:
+            twoline2rv(l1, l2, wgs72)
+        except ValueError as exc:
+            raise ValueError(f"not a valid TLE: {exc}".split("\n")[0]) from None
+        return text
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> Orbit:
+        mean_fields = {
+            "altitude_km": self.altitude_km,
+            "inclination_deg": self.inclination_deg,
+            "raan_deg": self.raan_deg,
+            "arg_latitude_deg": self.arg_latitude_deg,
+            "epoch_utc": self.epoch_utc,
+        }
+        given_mean = [k for k, v in mean_fields.items() if v is not None]
+        sources = [s for s, v in (("tle", self.tle), ("omm", self.omm)) if v is not None]
+        if given_mean:
+            sources.append("mean elements")
+        if len(sources) == 0:
+            raise ValueError(
+                "give the orbit as 'tle', as 'omm', or as mean elements (altitude_km, "
+                "inclination_deg, raan_deg, arg_latitude_deg, epoch_utc)"
+            )
+        if len(sources) > 1:
+            raise ValueError(f"give only one orbit source; got {' and '.join(sources)}")
+        if given_mean and len(given_mean) < len(mean_fields):
+            missing = [k for k, v in mean_fields.items() if v is None]
+            raise ValueError(f"mean elements are incomplete: missing {', '.join(missing)}")
+        return self
+
+    @property
+    def source_kind(self) -> Literal["tle", "omm", "mean_elements"]:
+        """Which of the three forms this orbit was given in."""
+        if self.tle is not None:
+            return "tle"
+        if self.omm is not None:
+            return "omm"
+        return "mean_elements"
+
+    @property
+    def tle_lines(self) -> tuple[str, str] | None:
+        """The two element lines of ``tle`` (name line dropped), or ``None``."""
+        if self.tle is None:
+            return None
+        lines = [ln.rstrip() for ln in self.tle.strip().splitlines() if ln.strip()]
+        return lines[-2], lines[-1]
+
+    @property
+    def tle_name(self) -> str | None:
+        """The name line of a three-line ``tle`` (without a leading ``0 ``), or ``None``."""
+        if self.tle is None:
+            return None
+        lines = [ln.rstrip() for ln in self.tle.strip().splitlines() if ln.strip()]
+        if len(lines) == 3:
+            return lines[0][2:].strip() if lines[0].startswith("0 ") else lines[0].strip()
+        return None
+
+    @property
+    def nominal_inclination_deg(self) -> float:
+        """Inclination (deg) whichever way the orbit was given."""
+        if self.tle_lines is not None:
+            return float(self.tle_lines[1][8:16])
+        if self.omm is not None:
+            return self.omm.INCLINATION
+        assert self.inclination_deg is not None
+        return self.inclination_deg
+
+
+# --------------------------------------------------------------------------- stations
+
+
+class DockingPort(StrictModel):
+    """A docking or berthing port of a module."""
+
+    name: Name = Field(description="Port name, unique within the station (e.g. 'Node-1 forward').")
+    port_type: Name = Field(
+        description="Port standard; vehicles list the types they can use "
+        "(e.g. 'IDSS', 'SSVP', 'CBM')."
+    )
+
+
+class Module(StrictModel):
+    """A pressurized module (or other major element) of a station."""
+
+    name: Name = Field(description="Module name, unique within the station.")
+    owner: Code = Field(description="Code of the partner that provides the module.")
+    launch_utc: UtcDatetime | None = Field(
+        default=None,
+        description="Launch date (UTC); omit for an element already in orbit at programme start.",
+    )
+    mass_kg: float = Field(gt=0, le=500_000, description="Mass at launch (kg).")
+    pressurized_volume_m3: float = Field(
+        default=0.0, ge=0, le=5000, description="Pressurized volume (m^3)."
+    )
+    drag_area_m2: float = Field(
+        default=0.0, ge=0, le=10_000,
+        description="Added mean cross-section facing the flow (m^2), including its arrays.",
+    )
+    power_generation_kw: float = Field(
+        default=0.0, ge=0, le=1000,
+        description="Electrical power its solar arrays generate in sunlight (kW).",
+    )
+    power_load_kw: float = Field(
+        default=0.0, ge=0, le=1000, description="Average electrical load it draws (kW)."
+    )
+    crew_capacity: int = Field(
+        default=0, ge=0, le=20, description="Crew it can house (sleeping quarters)."
+    )
+    docking_ports: list[DockingPort] = Field(
+        default_factory=list, description="Docking and berthing ports on this module."
+    )
+
+
+class Station(StrictModel):
+    """A space station: its orbit, physical properties, altitude band and modules."""
+
+    name: Name = Field(description="Station name, unique in the scenario.")
+    orbit: Orbit = Field(description="The station's orbit (TLE, OMM or mean elements).")
+    mass_kg: float = Field(
+        ge=0, le=2_000_000,
+        description="Mass not counted in `modules` (kg): structure, trusses and arrays not "
+        "listed as modules. The plan adds each module's mass from its launch date on.",
+    )
+    drag_area_m2: float = Field(
+        ge=0, le=20_000,
+        description="Mean cross-section facing the flow not counted in `modules` (m^2).",
+    )
+    drag_coefficient: float = Field(
+        default=2.2, gt=0, le=5, description="Drag coefficient C_D (dimensionless)."
+    )
+    min_altitude_km: float = Field(
+        ge=150, le=2000, description="Lowest mean altitude operations accept (km)."
+    )
+    max_altitude_km: float = Field(
+        ge=150, le=2000, description="Highest mean altitude operations accept (km)."
+    )
+    retire_utc: UtcDatetime | None = Field(
+        default=None, description="Date of the controlled deorbit (UTC); omit if it flies on."
+    )
+    modules: list[Module] = Field(default_factory=list, description="Modules and major elements.")
+
+    @model_validator(mode="after")
+    def _band_and_names(self) -> Station:
+        if self.max_altitude_km <= self.min_altitude_km:
+            raise ValueError(
+                f"max_altitude_km ({self.max_altitude_km:g}) must be above min_altitude_km "
+                f"({self.min_altitude_km:g})"
+            )
+        _unique([m.name for m in self.modules], "module name")
+        _unique([p.name for m in self.modules for p in m.docking_ports], "docking port name")
+        return self
+
+
+# --------------------------------------------------------------------------- partners
+
+
+class ContributionKind(StrEnum):
+    """What a partner brings to the programme."""
+
+    MODULE = "module"
+    VEHICLE = "vehicle"
+    FLIGHTS = "flights"
+    FUNDING = "funding"
+    GROUND_SEGMENT = "ground_segment"
+    ROBOTICS = "robotics"
+    CREW = "crew"
+    SERVICES = "services"
+    OTHER = "other"
+
+
+class Contribution(StrictModel):
+    """One contribution of a partner, in kind or in money."""
+
+    kind: ContributionKind = Field(description="What kind of contribution this is.")
+    description: str = Field(min_length=1, description="What is contributed.")
+    item: str | None = Field(
+        default=None,
+        description="The module or vehicle name this refers to, when kind is module or vehicle.",
+    )
+    value_musd: float | None = Field(
+        default=None, ge=0, description="Estimated value (million USD), when known."
+    )
+
+
+class Partner(StrictModel):
+    """A space agency or country in the partnership."""
+
+    code: Code = Field(description="Short code used everywhere else (e.g. 'NASA').")
+    name: Name = Field(description="Full name.")
+    country: Name = Field(description="Country or group of countries.")
+    join_utc: UtcDatetime = Field(description="Date the partner joins (UTC).")
+    withdraw_utc: UtcDatetime | None = Field(
+        default=None, description="Date the partner leaves (UTC); omit if it stays."
+    )
+    utilization_share_pct: float = Field(
+        default=0.0, ge=0, le=100,
+        description="Share of the station's utilisation resources the partner is entitled to (%).",
+    )
+    contributions: list[Contribution] = Field(
+        default_factory=list, description="What the partner contributes."
+    )
+
+    @model_validator(mode="after")
+    def _dates(self) -> Partner:
+        if self.withdraw_utc is not None and self.withdraw_utc <= self.join_utc:
+            raise ValueError(
+                f"withdraw_utc ({self.withdraw_utc:%Y-%m-%d}) must be after join_utc "
+                f"({self.join_utc:%Y-%m-%d})"
+            )
+        return self
+
+
+class Provider(StrictModel):
+    """A commercial provider that operates vehicles without being a partner."""
+
+    code: Code = Field(description="Short code used by vehicles' operator field.")
+    name: Name = Field(description="Company name.")
+    country: Name = Field(description="Country of registration.")
+
+
+# --------------------------------------------------------------------------- vehicles
+
+
+class VehicleRole(StrEnum):
+    """What a vehicle carries."""
+
+    CREW = "crew"
+    CARGO = "cargo"
+    BOTH = "both"
+
+
+class RendezvousStrategy(StrEnum):
+    """Rendezvous profile from insertion to docking."""
+
+    TWO_ORBIT = "2orbit"
+    FOUR_ORBIT = "4orbit"
+    ONE_DAY = "1day"
+    TWO_DAY = "2day"
+    THREE_DAY = "3day"
+
+
+class Reboost(StrictModel):
+    """A vehicle's ability to raise the station's orbit while docked."""
+
+    thrust_n: float = Field(gt=0, le=100_000, description="Thrust of the reboost engines (N).")
+    isp_s: float = Field(gt=0, le=500, description="Specific impulse of those engines (s).")
+    propellant_kg: float = Field(
+        default=0.0, ge=0, le=10_000,
+        description="Propellant the vehicle can spend on reboost per flight (kg).",
+    )
+
+
+class Vehicle(StrictModel):
+    """A crew or cargo vehicle of the fleet."""
+
+    name: Name = Field(description="Vehicle name, unique in the scenario.")
+    role: VehicleRole = Field(description="What it carries: crew, cargo or both.")
+    operator: Code = Field(description="Code of the partner or commercial provider that flies it.")
+    launch_sites: list[Name] = Field(min_length=1, description="Names of the sites it launches from.")
+    crew_seats: int = Field(default=0, ge=0, le=10, description="Crew seats up and down.")
+    pressurized_cargo_kg: float = Field(
+        default=0.0, ge=0, le=50_000, description="Pressurized cargo up per flight (kg)."
+    )
+    unpressurized_cargo_kg: float = Field(
+        default=0.0, ge=0, le=50_000, description="Unpressurized cargo up per flight (kg)."
+    )
+    return_cargo_kg: float = Field(
+        default=0.0, ge=0, le=50_000,
+        description="Cargo brought back to Earth per flight (kg); 0 if it burns up.",
+    )
+    propellant_transfer_kg: float = Field(
+        default=0.0, ge=0, le=10_000,
+        description="Propellant it can transfer to the station's tanks per flight (kg).",
+    )
+    reboost: Reboost | None = Field(
+        default=None, description="Reboost capability while docked; omit if it has none."
+    )
+    compatible_port_types: list[Name] = Field(
+        min_length=1, description="Port types it can dock or berth to."
+    )
+    max_flights_per_year: float = Field(
+        gt=0, le=50, description="Most flights per year the producer and pad can support."
+    )
+    cost_per_flight_musd: float = Field(
+        ge=0, le=10_000, description="Price or cost of one flight (million USD)."
+    )
+    ascent_duration_s: float = Field(
+        gt=0, le=7200, description="Time from lift-off to orbit insertion (s)."
+    )
+    rendezvous_strategy: RendezvousStrategy = Field(
+        description="Rendezvous profile: 2orbit (~3 h), 4orbit (~6 h), 1day (~16 orbits), "
+        "2day (34 orbits), 3day."
+    )
+    plane_change_deg: float = Field(
+        default=0.0, ge=0, le=5,
+        description="Out-of-plane (dogleg) capability in ascent (deg); 0 gives an "
+        "instantaneous launch window.",
+    )
+    launch_offset_s: float | None = Field(
+        default=None, ge=-3600, le=3600,
+        description="Calibrated lift-off lead before the plane crossing (s); omit to model it.",
+    )
+    docked_duration_days: float = Field(
+        default=180.0, gt=0, le=400, description="Typical time docked to the station (days)."
+    )
+
+    @model_validator(mode="after")
+    def _role_capacity(self) -> Vehicle:
+        if self.role in (VehicleRole.CREW, VehicleRole.BOTH) and self.crew_seats == 0:
+            raise ValueError(f"a {self.role.value} vehicle needs crew_seats > 0")
+        cargo = self.pressurized_cargo_kg + self.unpressurized_cargo_kg
+        if self.role in (VehicleRole.CARGO, VehicleRole.BOTH) and cargo == 0:
+            raise ValueError(
+                f"a {self.role.value} vehicle needs pressurized_cargo_kg or "
+                "unpressurized_cargo_kg > 0"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- ground
+
+
+class AzimuthRange(StrictModel):
+    """A range of launch azimuths allowed by range safety, clockwise from north."""
+
+    min_deg: float = Field(ge=0, le=360, description="Smallest allowed azimuth (deg from north).")
+    max_deg: float = Field(ge=0, le=360, description="Largest allowed azimuth (deg from north).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AzimuthRange:
+        if self.max_deg < self.min_deg:
+            raise ValueError(
+                f"max_deg ({self.max_deg:g}) must not be below min_deg ({self.min_deg:g})"
+            )
+        return self
+
+
+class LaunchSite(StrictModel):
+    """A launch site and the azimuths range safety allows from it."""
+
+    name: Name = Field(description="Site name, unique in the scenario.")
+    latitude_deg: float = Field(ge=-90, le=90, description="Geodetic latitude (deg, north +).")
+    longitude_deg: float = Field(ge=-180, le=360, description="Longitude (deg, east +).")
+    altitude_m: float = Field(default=0.0, ge=-500, le=9000, description="Height above WGS84 (m).")
+    allowed_azimuths_deg: list[AzimuthRange] = Field(
+        min_length=1, description="Allowed launch azimuth ranges (deg from north)."
+    )
+
+
+class GroundStation(StrictModel):
+    """A ground station that talks to the station."""
+
+    name: Name = Field(description="Ground station name.")
+    operator: Code | None = Field(default=None, description="Partner or provider that runs it.")
+    latitude_deg: float = Field(ge=-90, le=90, description="Geodetic latitude (deg, north +).")
+    longitude_deg: float = Field(ge=-180, le=360, description="Longitude (deg, east +).")
+    altitude_m: float = Field(default=0.0, ge=-500, le=9000, description="Height above WGS84 (m).")
+    min_elevation_deg: float = Field(
+        default=5.0, ge=0, le=90, description="Elevation mask: lowest usable elevation (deg)."
+    )
+
+
+# --------------------------------------------------------------------------- crew and life support
+
+
+class OneYearMission(StrictModel):
+    """A long-duration mission that spans two increments."""
+
+    partner: Code = Field(description="Partner whose crew member flies the mission.")
+    start_utc: UtcDatetime = Field(description="Planned launch date (UTC).")
+    duration_days: float = Field(default=342, gt=180, le=500, description="Mission length (days).")
+
+
+class Crew(StrictModel):
+    """The crew plan: increment lengths, crew size per partner, handovers."""
+
+    first_crew_utc: UtcDatetime = Field(description="Arrival of the first resident crew (UTC).")
+    increment_days: float = Field(
+        default=182, ge=30, le=400, description="Length of a standard increment (days)."
+    )
+    handover_overlap_days: float = Field(
+        default=5, ge=0, le=30, description="Days the arriving and departing crews overlap."
+    )
+    crew_per_partner: dict[str, int] = Field(
+        description="Resident crew members per partner code during an increment."
+    )
+    one_year_missions: list[OneYearMission] = Field(
+        default_factory=list, description="One-year missions (two increments long)."
+    )
+
+    @field_validator("crew_per_partner")
+    @classmethod
+    def _counts(cls, counts: dict[str, int]) -> dict[str, int]:
+        for code, n in counts.items():
+            if n < 0 or n > 20:
+                raise ValueError(f"crew for {code!r} must be between 0 and 20 (got {n})")
+        if sum(counts.values()) == 0:
+            raise ValueError("at least one crew member is needed")
+        return counts
+
+
+class Consumables(StrictModel):
+    """Life-support rates per crew member per day, recycling, reserves."""
+
+    oxygen_kg_per_crew_day: float = Field(gt=0, le=5, description="Oxygen consumed (kg/crew-day).")
+    food_kg_per_crew_day: float = Field(gt=0, le=5, description="Food, as packaged mass (kg/crew-day).")
+    potable_water_kg_per_crew_day: float = Field(
+        gt=0, le=20, description="Drinking and food-preparation water (kg/crew-day)."
+    )
+    hygiene_water_kg_per_crew_day: float = Field(
+        default=0.0, ge=0, le=50, description="Hygiene and flush water (kg/crew-day)."
+    )
+    water_recovery_fraction: float = Field(
+        ge=0, le=1, description="Fraction of used water the recycling system recovers."
+    )
+    oxygen_recovery_fraction: float = Field(
+        ge=0, le=1, description="Fraction of oxygen recovered from CO2 (Sabatier or similar)."
+    )
+    reserve_days: float = Field(
+        ge=0, le=730, description="Days of consumables kept in reserve beyond the plan."
+    )
+
+
+class SpaceWeatherEntry(StrictModel):
+    """Solar and geomagnetic activity from a date on."""
+
+    from_utc: UtcDatetime = Field(description="The values hold from this date (UTC).")
+    f107_sfu: float = Field(ge=50, le=400, description="Daily F10.7 solar flux (sfu).")
+    f107_81day_sfu: float = Field(ge=50, le=400, description="81-day centred mean F10.7 (sfu).")
+    ap: float = Field(ge=0, le=400, description="Daily geomagnetic Ap index.")
+
+
+class SpaceWeather(StrictModel):
+    """Solar activity driving drag: constants, or a table of values by date."""
+
+    f107_sfu: float = Field(default=150, ge=50, le=400, description="Daily F10.7 (sfu), constant.")
+    f107_81day_sfu: float = Field(
+        default=150, ge=50, le=400, description="81-day mean F10.7 (sfu), constant."
+    )
+    ap: float = Field(default=15, ge=0, le=400, description="Daily Ap, constant.")
+    table: list[SpaceWeatherEntry] = Field(
+        default_factory=list,
+        description="Values by date; when given it overrides the constants from its first date.",
+    )
+
+    @field_validator("table")
+    @classmethod
+    def _sorted(cls, table: list[SpaceWeatherEntry]) -> list[SpaceWeatherEntry]:
+        for a, b in zip(table, table[1:], strict=False):
+            if b.from_utc <= a.from_utc:
+                raise ValueError(
+                    f"table dates must increase ({b.from_utc:%Y-%m-%d} follows "
+                    f"{a.from_utc:%Y-%m-%d})"
+                )
+        return table
+
+
+class CostSharing(StrEnum):
+    """How common operating costs are divided."""
+
+    UTILIZATION_SHARE = "utilization_share"
+    EQUAL = "equal"
+
+
+class Policies(StrictModel):
+    """Programme rules the planner applies."""
+
+    pc_maneuver_threshold: float = Field(
+        default=1e-4, gt=0, le=1,
+        description="Collision probability above which the station manoeuvres (dimensionless).",
+    )
+    pc_watch_threshold: float = Field(
+        default=1e-5, gt=0, le=1,
+        description="Collision probability above which a conjunction is watched.",
+    )
+    screening_distance_km: float = Field(
+        default=5.0, gt=0, le=100, description="Miss distance below which a pass is screened (km)."
+    )
+    crew_return_seats_required: bool = Field(
+        default=True, description="Docked vehicles must hold a return seat for every crew member."
+    )
+    min_propellant_reserve_kg: float = Field(
+        default=3500, ge=0, le=50_000, description="Propellant kept on board at all times (kg)."
+    )
+    common_cost_sharing: CostSharing = Field(
+        default=CostSharing.UTILIZATION_SHARE,
+        description="How common operating costs are split among partners.",
+    )
+    common_operations_cost_musd_per_year: float = Field(
+        default=0.0, ge=0, le=100_000,
+        description="Common operating cost to share among partners (million USD per year).",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Policies:
+        if self.pc_watch_threshold > self.pc_maneuver_threshold:
+            raise ValueError(
+                f"pc_watch_threshold ({self.pc_watch_threshold:g}) must not exceed "
+                f"pc_maneuver_threshold ({self.pc_maneuver_threshold:g})"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(StrictModel):
+    """A whole stationplan scenario: one file describes the programme end to end."""
+
+    programme: Programme = Field(description="Name and planning span.")
+    stations: list[Station] = Field(min_length=1, description="Stations in the plan (one or more).")
+    partners: list[Partner] = Field(min_length=1, description="Agencies and countries.")
+    providers: list[Provider] = Field(
+        default_factory=list, description="Commercial providers that operate vehicles."
+    )
+    vehicles: list[Vehicle] = Field(default_factory=list, description="The vehicle fleet.")
+    launch_sites: list[LaunchSite] = Field(default_factory=list, description="Launch sites.")
+    ground_stations: list[GroundStation] = Field(
+        default_factory=list, description="Ground stations."
+    )
+    crew: Crew | None = Field(default=None, description="Crew plan; omit for an uncrewed plan.")
+    consumables: Consumables | None = Field(
+        default=None, description="Life-support rates; required when there is a crew plan."
+    )
+    space_weather: SpaceWeather = Field(
+        default_factory=SpaceWeather, description="Solar activity for drag."
+    )
+    policies: Policies = Field(default_factory=Policies, description="Programme rules.")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Scenario:
+        _unique([s.name for s in self.stations], "station name")
+        _unique([p.code for p in self.partners] + [p.code for p in self.providers],
+                "partner or provider code")
+        _unique([v.name for v in self.vehicles], "vehicle name")
+        _unique([s.name for s in self.launch_sites], "launch site name")
+        _unique([g.name for g in self.ground_stations], "ground station name")
+        return self
+
+    def partner(self, code: str) -> Partner:
+        """The partner with this code (``KeyError`` if none)."""
+        for p in self.partners:
+            if p.code == code:
+                return p
+        raise KeyError(code)
+
+    def operator_codes(self) -> set[str]:
+        """Codes that may operate vehicles: partners and providers."""
+        return {p.code for p in self.partners} | {p.code for p in self.providers}
+
+
+def _unique(names: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ValueError(f"{what} {n!r} is used twice; each must be unique")
+        seen.add(n)

@@ -1,0 +1,1 @@
+"""Web service (not built yet: a later issue)."""
