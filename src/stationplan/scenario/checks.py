@@ -22,12 +22,19 @@ def _suggest(name: str, choices: list[str]) -> str:
     return f"; declared: {', '.join(choices) if choices else '(none)'}"
 
 
+def _unknown(name: str, what: str, choices: list[str]) -> str:
+    return f"'{name}' is not {what}{_suggest(name, choices)}"
+
+
 def _inside(sc: Scenario, when: datetime | None, path: Path, what: str) -> Iterator[Finding]:
     start, end = sc.programme.start_utc, sc.programme.end_utc
     if when is not None and not (start <= when <= end):
-        yield path, (
-            f"{what} {when:%Y-%m-%d} is outside the programme "
-            f"({start:%Y-%m-%d} to {end:%Y-%m-%d})"
+        yield (
+            path,
+            (
+                f"{what} {when:%Y-%m-%d} is outside the programme "
+                f"({start:%Y-%m-%d} to {end:%Y-%m-%d})"
+            ),
         )
 
 
@@ -44,46 +51,58 @@ def _references(sc: Scenario) -> Iterator[Finding]:
     for i, st in enumerate(sc.stations):
         for j, m in enumerate(st.modules):
             if m.owner not in operators:
-                yield ("stations", i, "modules", j, "owner"), (
-                    f"'{m.owner}' is not a declared partner or provider{_suggest(m.owner, operators)}"
+                yield (
+                    ("stations", i, "modules", j, "owner"),
+                    (_unknown(m.owner, "a declared partner or provider", operators)),
                 )
     for i, v in enumerate(sc.vehicles):
         if v.operator not in operators:
-            yield ("vehicles", i, "operator"), (
-                f"'{v.operator}' is not a declared partner or provider"
-                f"{_suggest(v.operator, operators)}"
+            yield (
+                ("vehicles", i, "operator"),
+                (
+                    f"'{v.operator}' is not a declared partner or provider"
+                    f"{_suggest(v.operator, operators)}"
+                ),
             )
         for k, site in enumerate(v.launch_sites):
             if site not in sites:
-                yield ("vehicles", i, "launch_sites", k), (
-                    f"launch site '{site}' is not declared under launch_sites{_suggest(site, sites)}"
+                yield (
+                    ("vehicles", i, "launch_sites", k),
+                    ("launch site " + _unknown(site, "declared under launch_sites", sites)),
                 )
     for i, g in enumerate(sc.ground_stations):
         if g.operator is not None and g.operator not in operators:
-            yield ("ground_stations", i, "operator"), (
-                f"'{g.operator}' is not a declared partner or provider"
-                f"{_suggest(g.operator, operators)}"
+            yield (
+                ("ground_stations", i, "operator"),
+                (
+                    f"'{g.operator}' is not a declared partner or provider"
+                    f"{_suggest(g.operator, operators)}"
+                ),
             )
     for i, p in enumerate(sc.partners):
         for j, c in enumerate(p.contributions):
             if c.item is not None and c.item not in items:
-                yield ("partners", i, "contributions", j, "item"), (
-                    f"'{c.item}' is not a module or vehicle of the scenario{_suggest(c.item, items)}"
+                yield (
+                    ("partners", i, "contributions", j, "item"),
+                    (_unknown(c.item, "a module or vehicle of the scenario", items)),
                 )
             if c.kind in (ContributionKind.MODULE, ContributionKind.VEHICLE) and c.item is None:
-                yield ("partners", i, "contributions", j, "item"), (
-                    f"a {c.kind.value} contribution must name its {c.kind.value} in 'item'"
+                yield (
+                    ("partners", i, "contributions", j, "item"),
+                    (f"a {c.kind.value} contribution must name its {c.kind.value} in 'item'"),
                 )
     if sc.crew is not None:
         for code in sc.crew.crew_per_partner:
             if code not in partners:
-                yield ("crew", "crew_per_partner", code), (
-                    f"'{code}' is not a declared partner{_suggest(code, partners)}"
+                yield (
+                    ("crew", "crew_per_partner", code),
+                    (f"'{code}' is not a declared partner{_suggest(code, partners)}"),
                 )
         for j, mission in enumerate(sc.crew.one_year_missions):
             if mission.partner not in partners:
-                yield ("crew", "one_year_missions", j, "partner"), (
-                    f"'{mission.partner}' is not a declared partner{_suggest(mission.partner, partners)}"
+                yield (
+                    ("crew", "one_year_missions", j, "partner"),
+                    (_unknown(mission.partner, "a declared partner", partners)),
                 )
         if sc.consumables is None:
             yield ("consumables",), "required when a crew plan is given (per crew-day rates)"
@@ -93,29 +112,48 @@ def _dates(sc: Scenario) -> Iterator[Finding]:
     for i, st in enumerate(sc.stations):
         yield from _inside(sc, st.retire_utc, ("stations", i, "retire_utc"), "retirement")
         for j, m in enumerate(st.modules):
-            yield from _inside(sc, m.launch_utc, ("stations", i, "modules", j, "launch_utc"),
-                               f"launch of module '{m.name}'")
-            if st.retire_utc is not None and m.launch_utc is not None and m.launch_utc > st.retire_utc:
-                yield ("stations", i, "modules", j, "launch_utc"), (
-                    f"module '{m.name}' launches {m.launch_utc:%Y-%m-%d}, after the station "
-                    f"retires ({st.retire_utc:%Y-%m-%d})"
+            yield from _inside(
+                sc,
+                m.launch_utc,
+                ("stations", i, "modules", j, "launch_utc"),
+                f"launch of module '{m.name}'",
+            )
+            if (
+                st.retire_utc is not None
+                and m.launch_utc is not None
+                and m.launch_utc > st.retire_utc
+            ):
+                yield (
+                    ("stations", i, "modules", j, "launch_utc"),
+                    (
+                        f"module '{m.name}' launches {m.launch_utc:%Y-%m-%d}, after the station "
+                        f"retires ({st.retire_utc:%Y-%m-%d})"
+                    ),
                 )
     for i, p in enumerate(sc.partners):
         if p.join_utc > sc.programme.end_utc:
-            yield ("partners", i, "join_utc"), (
-                f"joins {p.join_utc:%Y-%m-%d}, after the programme ends "
-                f"({sc.programme.end_utc:%Y-%m-%d})"
+            yield (
+                ("partners", i, "join_utc"),
+                (
+                    f"joins {p.join_utc:%Y-%m-%d}, after the programme ends "
+                    f"({sc.programme.end_utc:%Y-%m-%d})"
+                ),
             )
         yield from _inside(sc, p.withdraw_utc, ("partners", i, "withdraw_utc"), "withdrawal")
     if sc.crew is not None:
         yield from _inside(sc, sc.crew.first_crew_utc, ("crew", "first_crew_utc"), "first crew")
         for j, mission in enumerate(sc.crew.one_year_missions):
-            yield from _inside(sc, mission.start_utc, ("crew", "one_year_missions", j, "start_utc"),
-                               "one-year mission start")
+            yield from _inside(
+                sc,
+                mission.start_utc,
+                ("crew", "one_year_missions", j, "start_utc"),
+                "one-year mission start",
+            )
     for j, entry in enumerate(sc.space_weather.table):
         if entry.from_utc > sc.programme.end_utc:
-            yield ("space_weather", "table", j, "from_utc"), (
-                f"{entry.from_utc:%Y-%m-%d} is after the programme ends"
+            yield (
+                ("space_weather", "table", j, "from_utc"),
+                (f"{entry.from_utc:%Y-%m-%d} is after the programme ends"),
             )
 
 
@@ -128,16 +166,20 @@ def _geometry(sc: Scenario) -> Iterator[Finding]:
             inc = st.orbit.nominal_inclination_deg
             reach = min(inc, 180.0 - inc)
             if abs(site.latitude_deg) > reach:
-                yield ("launch_sites", k, "latitude_deg"), (
-                    f"site '{site.name}' at latitude {site.latitude_deg:g} deg cannot launch "
-                    f"directly into the plane of '{st.name}' (inclination {inc:g} deg): "
-                    f"the plane never passes over a site whose |latitude| exceeds {reach:g} deg"
+                yield (
+                    ("launch_sites", k, "latitude_deg"),
+                    (
+                        f"site '{site.name}' at latitude {site.latitude_deg:g} deg cannot launch "
+                        f"directly into the plane of '{st.name}' (inclination {inc:g} deg): "
+                        f"the plane never passes over a site whose |latitude| exceeds {reach:g} deg"
+                    ),
                 )
 
 
 def _shares(sc: Scenario) -> Iterator[Finding]:
     total = sum(p.utilization_share_pct for p in sc.partners)
     if total > 100.0 + 1e-6:
-        yield ("partners",), (
-            f"utilization_share_pct adds up to {total:g} %; the shares must not exceed 100 %"
+        yield (
+            ("partners",),
+            (f"utilization_share_pct adds up to {total:g} %; the shares must not exceed 100 %"),
         )

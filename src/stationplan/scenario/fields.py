@@ -35,9 +35,7 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UtcDatetime = Annotated[
-    AwareDatetime, BeforeValidator(_date_to_datetime), AfterValidator(_to_utc)
-]
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_date_to_datetime), AfterValidator(_to_utc)]
 """A timezone-aware UTC ``datetime``; accepts ISO 8601 text with ``Z`` or an offset, or a date."""
 
 

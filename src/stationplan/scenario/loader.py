@@ -36,7 +36,8 @@ class LoadedScenario:
 def default_scenario_text() -> str:
     """The embedded default scenario, with its source comments, as YAML text."""
     return (
-        resources.files("stationplan.scenario").joinpath(DEFAULT_SCENARIO_NAME)
+        resources.files("stationplan.scenario")
+        .joinpath(DEFAULT_SCENARIO_NAME)
         .read_text(encoding="utf-8")
     )
 
@@ -45,11 +46,22 @@ def parse_scenario(text: str, source: str = "<scenario>") -> LoadedScenario:
     """Validate scenario YAML ``text``; ``source`` names it in error messages."""
     doc = load_yaml(text, source)
     if doc.data is None:
-        raise ScenarioError(Problem(source, "the file is empty; expected a scenario mapping "
-                                            "(see `stationplan init`)", line=1))
+        raise ScenarioError(
+            Problem(
+                source,
+                "the file is empty; expected a scenario mapping (see `stationplan init`)",
+                line=1,
+            )
+        )
     if not isinstance(doc.data, dict):
-        raise ScenarioError(Problem(source, "expected a mapping of sections (programme, "
-                                            "stations, partners, ...) at the top level", line=1))
+        raise ScenarioError(
+            Problem(
+                source,
+                "expected a mapping of sections (programme, "
+                "stations, partners, ...) at the top level",
+                line=1,
+            )
+        )
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
@@ -77,8 +89,9 @@ def load_scenario(path: str | Path | None = None) -> LoadedScenario:
     if p.is_dir():
         raise ScenarioError(Problem(name, "is a directory; expected a scenario YAML file"))
     if p.stat().st_size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(Problem(name, f"is larger than {MAX_SCENARIO_BYTES // 2**20} MiB; "
-                                          "not a scenario file"))
+        raise ScenarioError(
+            Problem(name, f"is larger than {MAX_SCENARIO_BYTES // 2**20} MiB; not a scenario file")
+        )
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -91,6 +104,11 @@ def load_scenario(path: str | Path | None = None) -> LoadedScenario:
             Problem(name, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line)
         ) from None
     if "\x00" in text:
-        raise ScenarioError(Problem(name, "contains NUL bytes; expected YAML text",
-                                    line=text[: text.index("\x00")].count("\n") + 1))
+        raise ScenarioError(
+            Problem(
+                name,
+                "contains NUL bytes; expected YAML text",
+                line=text[: text.index("\x00")].count("\n") + 1,
+            )
+        )
     return parse_scenario(text.removeprefix("\ufeff"), source=name)

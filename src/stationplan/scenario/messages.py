@@ -91,7 +91,8 @@ def _field_at(model: type[BaseModel], loc: Path) -> tuple[type[BaseModel] | None
 
 def _bounds(info: FieldInfo | None) -> tuple[Any, Any, bool, bool]:
     """(lower, upper, lower_inclusive, upper_inclusive) from a field's constraints."""
-    lo = hi = None
+    lo: Any = None
+    hi: Any = None
     lo_inc = hi_inc = True
     if info is None:
         return lo, hi, lo_inc, hi_inc
@@ -123,8 +124,15 @@ def _got(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", type(None): "nothing", bool: "true/false",
-            str: "text", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        type(None): "nothing",
+        bool: "true/false",
+        str: "text",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def explain(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path, str]:
@@ -167,24 +175,33 @@ def explain(err: ErrorDetails, model: type[BaseModel]) -> tuple[Path, str]:
             return loc, f"must not be empty (at least {ctx.get('min_length')} characters)"
         if kind == "string_too_long":
             return loc, f"is too long (at most {ctx.get('max_length')} characters)"
-        return loc, f"{_got(value)} is not a valid code: use letters, digits, '_' or '-', " \
-                    "starting with a letter"
+        return (
+            loc,
+            f"{_got(value)} is not a valid code: use letters, digits, '_' or '-', "
+            "starting with a letter",
+        )
     if kind in ("bool_type", "bool_parsing"):
         return loc, f"expected true or false (got {_got(value)})"
     if kind in ("enum", "literal_error"):
         return loc, f"must be one of {ctx.get('expected')} (got {_got(value)})"
     if kind == "timezone_aware":
-        return loc, (f"a date-time needs a time zone, e.g. 2025-01-01T00:00:00Z "
-                     f"(got {_got(value)})")
+        return loc, (
+            f"a date-time needs a time zone, e.g. 2025-01-01T00:00:00Z (got {_got(value)})"
+        )
     if kind.startswith("datetime") or kind.startswith("date_"):
-        return loc, (f"expected a UTC date-time in ISO 8601, e.g. 2025-01-01T00:00:00Z or "
-                     f"2025-01-01 (got {_got(value)})")
+        return loc, (
+            f"expected a UTC date-time in ISO 8601, e.g. 2025-01-01T00:00:00Z or "
+            f"2025-01-01 (got {_got(value)})"
+        )
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return loc, f"expected a mapping of fields (got {_kind(value)})"
     if kind in ("list_type", "tuple_type"):
         return loc, f"expected a list (got {_kind(value)})"
     if kind == "too_short":
-        return loc, f"needs at least {ctx.get('min_length')} item(s) (got {ctx.get('actual_length')})"
+        return (
+            loc,
+            f"needs at least {ctx.get('min_length')} item(s) (got {ctx.get('actual_length')})",
+        )
     if kind == "value_error":
         return loc, str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
     return loc, err["msg"]

@@ -8,12 +8,13 @@ launch sites able to reach the station's plane) live in :mod:`stationplan.scenar
 
 from __future__ import annotations
 
+import itertools
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from sgp4.io import twoline2rv
 from sgp4.earth_gravity import wgs72
+from sgp4.io import twoline2rv
 
 from stationplan.scenario.fields import StrictModel, UtcDatetime
 
@@ -67,12 +68,18 @@ class OmmElements(StrictModel):
     MEAN_MOTION: float = Field(gt=0, le=20, description="Mean motion (rev/day).")
     ECCENTRICITY: float = Field(ge=0, lt=1, description="Eccentricity (dimensionless).")
     INCLINATION: float = Field(ge=0, le=180, description="Inclination (deg).")
-    RA_OF_ASC_NODE: float = Field(ge=0, lt=360, description="Right ascension of the ascending node (deg).")
+    RA_OF_ASC_NODE: float = Field(
+        ge=0, lt=360, description="Right ascension of the ascending node (deg)."
+    )
     ARG_OF_PERICENTER: float = Field(ge=0, lt=360, description="Argument of perigee (deg).")
     MEAN_ANOMALY: float = Field(ge=0, lt=360, description="Mean anomaly (deg).")
     BSTAR: float = Field(default=0.0, description="SGP4 drag term (1/Earth radii).")
-    MEAN_MOTION_DOT: float = Field(default=0.0, description="First derivative of mean motion / 2 (rev/day^2).")
-    MEAN_MOTION_DDOT: float = Field(default=0.0, description="Second derivative of mean motion / 6 (rev/day^3).")
+    MEAN_MOTION_DOT: float = Field(
+        default=0.0, description="First derivative of mean motion / 2 (rev/day^2)."
+    )
+    MEAN_MOTION_DDOT: float = Field(
+        default=0.0, description="Second derivative of mean motion / 6 (rev/day^3)."
+    )
     EPHEMERIS_TYPE: int = Field(default=0, description="Ephemeris type (0 for SGP4).")
     CLASSIFICATION_TYPE: Literal["U", "C", "S"] = Field(default="U", description="Classification.")
     ELEMENT_SET_NO: int = Field(default=999, description="Element set number.")
@@ -95,7 +102,9 @@ class Orbit(StrictModel):
         default=None, description="A CCSDS OMM with CelesTrak's JSON keyword names."
     )
     altitude_km: float | None = Field(
-        default=None, ge=150, le=2000,
+        default=None,
+        ge=150,
+        le=2000,
         description="Mean altitude above the WGS84 equatorial radius (km).",
     )
     inclination_deg: float | None = Field(
@@ -105,13 +114,17 @@ class Orbit(StrictModel):
         default=None, ge=0, lt=360, description="Right ascension of the ascending node (deg)."
     )
     arg_latitude_deg: float | None = Field(
-        default=None, ge=0, lt=360,
+        default=None,
+        ge=0,
+        lt=360,
         description="Argument of latitude at epoch: angle from the ascending node (deg).",
     )
     eccentricity: float = Field(
         default=0.0005, ge=0, lt=0.1, description="Mean eccentricity (dimensionless)."
     )
-    epoch_utc: UtcDatetime | None = Field(default=None, description="Epoch of the mean elements (UTC).")
+    epoch_utc: UtcDatetime | None = Field(
+        default=None, description="Epoch of the mean elements (UTC)."
+    )
 
     @field_validator("tle")
     @classmethod
@@ -230,11 +243,15 @@ class Module(StrictModel):
         default=0.0, ge=0, le=5000, description="Pressurized volume (m^3)."
     )
     drag_area_m2: float = Field(
-        default=0.0, ge=0, le=10_000,
+        default=0.0,
+        ge=0,
+        le=10_000,
         description="Added mean cross-section facing the flow (m^2), including its arrays.",
     )
     power_generation_kw: float = Field(
-        default=0.0, ge=0, le=1000,
+        default=0.0,
+        ge=0,
+        le=1000,
         description="Electrical power its solar arrays generate in sunlight (kW).",
     )
     power_load_kw: float = Field(
@@ -254,12 +271,14 @@ class Station(StrictModel):
     name: Name = Field(description="Station name, unique in the scenario.")
     orbit: Orbit = Field(description="The station's orbit (TLE, OMM or mean elements).")
     mass_kg: float = Field(
-        ge=0, le=2_000_000,
+        ge=0,
+        le=2_000_000,
         description="Mass not counted in `modules` (kg): structure, trusses and arrays not "
         "listed as modules. The plan adds each module's mass from its launch date on.",
     )
     drag_area_m2: float = Field(
-        ge=0, le=20_000,
+        ge=0,
+        le=20_000,
         description="Mean cross-section facing the flow not counted in `modules` (m^2).",
     )
     drag_coefficient: float = Field(
@@ -330,7 +349,9 @@ class Partner(StrictModel):
         default=None, description="Date the partner leaves (UTC); omit if it stays."
     )
     utilization_share_pct: float = Field(
-        default=0.0, ge=0, le=100,
+        default=0.0,
+        ge=0,
+        le=100,
         description="Share of the station's utilisation resources the partner is entitled to (%).",
     )
     contributions: list[Contribution] = Field(
@@ -382,7 +403,9 @@ class Reboost(StrictModel):
     thrust_n: float = Field(gt=0, le=100_000, description="Thrust of the reboost engines (N).")
     isp_s: float = Field(gt=0, le=500, description="Specific impulse of those engines (s).")
     propellant_kg: float = Field(
-        default=0.0, ge=0, le=10_000,
+        default=0.0,
+        ge=0,
+        le=10_000,
         description="Propellant the vehicle can spend on reboost per flight (kg).",
     )
 
@@ -393,7 +416,9 @@ class Vehicle(StrictModel):
     name: Name = Field(description="Vehicle name, unique in the scenario.")
     role: VehicleRole = Field(description="What it carries: crew, cargo or both.")
     operator: Code = Field(description="Code of the partner or commercial provider that flies it.")
-    launch_sites: list[Name] = Field(min_length=1, description="Names of the sites it launches from.")
+    launch_sites: list[Name] = Field(
+        min_length=1, description="Names of the sites it launches from."
+    )
     crew_seats: int = Field(default=0, ge=0, le=10, description="Crew seats up and down.")
     pressurized_cargo_kg: float = Field(
         default=0.0, ge=0, le=50_000, description="Pressurized cargo up per flight (kg)."
@@ -402,11 +427,15 @@ class Vehicle(StrictModel):
         default=0.0, ge=0, le=50_000, description="Unpressurized cargo up per flight (kg)."
     )
     return_cargo_kg: float = Field(
-        default=0.0, ge=0, le=50_000,
+        default=0.0,
+        ge=0,
+        le=50_000,
         description="Cargo brought back to Earth per flight (kg); 0 if it burns up.",
     )
     propellant_transfer_kg: float = Field(
-        default=0.0, ge=0, le=10_000,
+        default=0.0,
+        ge=0,
+        le=10_000,
         description="Propellant it can transfer to the station's tanks per flight (kg).",
     )
     reboost: Reboost | None = Field(
@@ -429,12 +458,16 @@ class Vehicle(StrictModel):
         "2day (34 orbits), 3day."
     )
     plane_change_deg: float = Field(
-        default=0.0, ge=0, le=5,
+        default=0.0,
+        ge=0,
+        le=5,
         description="Out-of-plane (dogleg) capability in ascent (deg); 0 gives an "
         "instantaneous launch window.",
     )
     launch_offset_s: float | None = Field(
-        default=None, ge=-3600, le=3600,
+        default=None,
+        ge=-3600,
+        le=3600,
         description="Calibrated lift-off lead before the plane crossing (s); omit to model it.",
     )
     docked_duration_days: float = Field(
@@ -540,7 +573,9 @@ class Consumables(StrictModel):
     """Life-support rates per crew member per day, recycling, reserves."""
 
     oxygen_kg_per_crew_day: float = Field(gt=0, le=5, description="Oxygen consumed (kg/crew-day).")
-    food_kg_per_crew_day: float = Field(gt=0, le=5, description="Food, as packaged mass (kg/crew-day).")
+    food_kg_per_crew_day: float = Field(
+        gt=0, le=5, description="Food, as packaged mass (kg/crew-day)."
+    )
     potable_water_kg_per_crew_day: float = Field(
         gt=0, le=20, description="Drinking and food-preparation water (kg/crew-day)."
     )
@@ -583,7 +618,7 @@ class SpaceWeather(StrictModel):
     @field_validator("table")
     @classmethod
     def _sorted(cls, table: list[SpaceWeatherEntry]) -> list[SpaceWeatherEntry]:
-        for a, b in zip(table, table[1:], strict=False):
+        for a, b in itertools.pairwise(table):
             if b.from_utc <= a.from_utc:
                 raise ValueError(
                     f"table dates must increase ({b.from_utc:%Y-%m-%d} follows "
@@ -603,11 +638,15 @@ class Policies(StrictModel):
     """Programme rules the planner applies."""
 
     pc_maneuver_threshold: float = Field(
-        default=1e-4, gt=0, le=1,
+        default=1e-4,
+        gt=0,
+        le=1,
         description="Collision probability above which the station manoeuvres (dimensionless).",
     )
     pc_watch_threshold: float = Field(
-        default=1e-5, gt=0, le=1,
+        default=1e-5,
+        gt=0,
+        le=1,
         description="Collision probability above which a conjunction is watched.",
     )
     screening_distance_km: float = Field(
@@ -624,7 +663,9 @@ class Policies(StrictModel):
         description="How common operating costs are split among partners.",
     )
     common_operations_cost_musd_per_year: float = Field(
-        default=0.0, ge=0, le=100_000,
+        default=0.0,
+        ge=0,
+        le=100_000,
         description="Common operating cost to share among partners (million USD per year).",
     )
 
@@ -667,8 +708,10 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
         _unique([s.name for s in self.stations], "station name")
-        _unique([p.code for p in self.partners] + [p.code for p in self.providers],
-                "partner or provider code")
+        _unique(
+            [p.code for p in self.partners] + [p.code for p in self.providers],
+            "partner or provider code",
+        )
         _unique([v.name for v in self.vehicles], "vehicle name")
         _unique([s.name for s in self.launch_sites], "launch site name")
         _unique([g.name for g in self.ground_stations], "ground station name")

@@ -115,22 +115,34 @@ def _build(
                 line, col = _mark(key_node)
                 if key_node.tag == _MERGE_TAG:
                     problems.append(
-                        Problem(doc.source, "YAML merge keys (<<) are not supported; write the "
-                                "fields out", line=line, column=col)
+                        Problem(
+                            doc.source,
+                            "YAML merge keys (<<) are not supported; write the fields out",
+                            line=line,
+                            column=col,
+                        )
                     )
                     continue
                 if not isinstance(key_node, ScalarNode):
                     problems.append(
-                        Problem(doc.source, "a key must be a plain name, not a list or mapping",
-                                line=line, column=col)
+                        Problem(
+                            doc.source,
+                            "a key must be a plain name, not a list or mapping",
+                            line=line,
+                            column=col,
+                        )
                     )
                     continue
                 key = str(key_node.value)
                 if key in out:
                     first = doc.key_positions.get((*path, key), (None, None))[0]
                     problems.append(
-                        Problem(doc.source, f"duplicate key '{key}' (first given on line {first})",
-                                line=line, column=col)
+                        Problem(
+                            doc.source,
+                            f"duplicate key '{key}' (first given on line {first})",
+                            line=line,
+                            column=col,
+                        )
                     )
                     continue
                 doc.key_positions[(*path, key)] = (line, col)

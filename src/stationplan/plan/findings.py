@@ -1,0 +1,137 @@
+"""Consistency findings across the plan's parts: warnings a programme analyst should see.
+
+These are not input errors (the scenario validated); they are facts of the plan such as a
+vehicle that no station can take, a partner's module launched before it joins, or a crew plan
+that does not fit the station when the first crew arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from stationplan.ops.assembly import StationBuild, configuration_at
+from stationplan.ops.fleet import VehicleCapability
+from stationplan.plan.model import Finding, Severity
+from stationplan.program.contributions import PartnerSummary
+from stationplan.scenario.models import Scenario
+
+
+def find_issues(
+    scenario: Scenario,
+    builds: list[StationBuild],
+    fleet: list[VehicleCapability],
+    partners: list[PartnerSummary],
+) -> list[Finding]:
+    """All findings, warnings first."""
+    found = [
+        *_fleet(fleet),
+        *_membership(scenario),
+        *_power(builds),
+        *_crew(scenario, builds, fleet),
+        *_partners(partners),
+    ]
+    return sorted(found, key=lambda f: (f.severity != Severity.WARNING, f.topic))
+
+
+def _fleet(fleet: list[VehicleCapability]) -> Iterator[Finding]:
+    for v in fleet:
+        if not v.docks_at:
+            yield Finding(
+                severity=Severity.WARNING,
+                topic="fleet",
+                message=f"{v.name} needs a port of type {', '.join(v.compatible_port_types)} and "
+                "no station has one",
+            )
+
+
+def _membership(scenario: Scenario) -> Iterator[Finding]:
+    partners = {p.code: p for p in scenario.partners}
+    for st in scenario.stations:
+        for m in st.modules:
+            p = partners.get(m.owner)
+            if p is None or m.launch_utc is None:
+                continue
+            if m.launch_utc < p.join_utc:
+                yield Finding(
+                    severity=Severity.WARNING,
+                    topic="membership",
+                    message=f"{m.name} ({p.code}) launches {m.launch_utc:%Y-%m-%d}, before "
+                    f"{p.code} joins ({p.join_utc:%Y-%m-%d})",
+                )
+            if p.withdraw_utc is not None and (
+                st.retire_utc is None or p.withdraw_utc < st.retire_utc
+            ):
+                yield Finding(
+                    severity=Severity.WARNING,
+                    topic="membership",
+                    message=f"{p.code} withdraws {p.withdraw_utc:%Y-%m-%d} while its module "
+                    f"{m.name} stays on {st.name}",
+                )
+
+
+def _power(builds: list[StationBuild]) -> Iterator[Finding]:
+    for b in builds:
+        for step in b.steps:
+            if step.power_load_kw > step.power_generation_kw:
+                when = f"{step.launch_utc:%Y-%m-%d}" if step.launch_utc else "programme start"
+                yield Finding(
+                    severity=Severity.WARNING,
+                    topic="power",
+                    message=f"{b.station}: after {step.module} ({when}) the load "
+                    f"{step.power_load_kw:.1f} kW exceeds array power in sunlight "
+                    f"{step.power_generation_kw:.1f} kW",
+                )
+                break
+
+
+def _crew(
+    scenario: Scenario, builds: list[StationBuild], fleet: list[VehicleCapability]
+) -> Iterator[Finding]:
+    if scenario.crew is None:
+        return
+    first = scenario.crew.first_crew_utc
+    members = {
+        p.code
+        for p in scenario.partners
+        if p.join_utc <= first and (p.withdraw_utc is None or p.withdraw_utc > first)
+    }
+    crew_total = sum(n for code, n in scenario.crew.crew_per_partner.items() if code in members)
+    for b in builds:
+        config = configuration_at(b, first)
+        if config is None or not b.steps:
+            continue
+        if config.crew_capacity < crew_total:
+            yield Finding(
+                severity=Severity.WARNING,
+                topic="crew",
+                message=f"{b.station}: {crew_total} resident crew planned but the station houses "
+                f"{config.crew_capacity} at the first crew date ({first:%Y-%m-%d}); full capacity "
+                f"{b.final_crew_capacity} after assembly",
+            )
+    seats = sum(v.seats_per_year for v in fleet)
+    needed = crew_total * 365.25 / scenario.crew.increment_days
+    if seats < needed:
+        yield Finding(
+            severity=Severity.WARNING,
+            topic="crew",
+            message=f"the fleet flies at most {seats:g} seats a year; rotating {crew_total} crew "
+            f"every {scenario.crew.increment_days:g} days needs {needed:.1f}",
+        )
+
+
+def _partners(partners: list[PartnerSummary]) -> Iterator[Finding]:
+    for p in partners:
+        if not p.modules and not p.vehicles and not p.contributions:
+            yield Finding(
+                severity=Severity.INFO,
+                topic="partnership",
+                message=f"{p.code} contributes nothing declared but is entitled to "
+                f"{p.utilization_share_pct:g} % of utilisation",
+            )
+        elif p.utilization_share_pct > 0 and p.module_mass_share_pct == 0 and not p.vehicles:
+            yield Finding(
+                severity=Severity.INFO,
+                topic="partnership",
+                message=f"{p.code} owns no module and flies no vehicle; its "
+                f"{p.utilization_share_pct:g} % utilisation share rests on other contributions",
+            )

@@ -1,0 +1,87 @@
+"""The typed Plan: everything ``stationplan run`` computes from a scenario, in one model.
+
+``out/plan.json`` is this model serialised; it parses back with ``Plan.model_validate_json``.
+Later layers add their sections here. ``schema_version`` changes when a field changes meaning
+or is removed (adding a field does not change it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from stationplan.ops.assembly import StationBuild
+from stationplan.ops.fleet import VehicleCapability
+from stationplan.program.contributions import PartnerSummary
+
+PLAN_SCHEMA_VERSION = 1
+
+
+class PlanMeta(BaseModel):
+    """Where the plan came from."""
+
+    schema_version: int = Field(default=PLAN_SCHEMA_VERSION, description="Plan format version.")
+    stationplan_version: str
+    scenario_source: str = Field(description="Scenario file path, or <default>/default.yaml.")
+    scenario_sha256: str = Field(description="SHA-256 of the scenario file's bytes (UTF-8).")
+    generated_utc: datetime
+
+
+class ProgrammeSummary(BaseModel):
+    """The programme span."""
+
+    name: str
+    description: str
+    start_utc: datetime
+    end_utc: datetime
+    duration_days: float
+    partners: int
+    stations: int
+    vehicles: int
+
+
+class StationSummary(BaseModel):
+    """A station's orbit as given, its service span and its assembly."""
+
+    name: str
+    orbit_source: str = Field(description="'tle', 'omm' or 'mean_elements'.")
+    inclination_deg: float
+    in_service_from_utc: datetime = Field(
+        description="Programme start, or the first module launch for a new station."
+    )
+    in_service_to_utc: datetime = Field(description="Retirement, or the programme end.")
+    retire_utc: datetime | None
+    min_altitude_km: float
+    max_altitude_km: float
+    build: StationBuild
+
+
+class Severity(StrEnum):
+    """How much a finding matters."""
+
+    INFO = "info"
+    WARNING = "warning"
+
+
+class Finding(BaseModel):
+    """Something the planner noticed about the scenario that is not an input error."""
+
+    severity: Severity
+    topic: str
+    message: str
+
+
+class Plan(BaseModel):
+    """The whole plan."""
+
+    meta: PlanMeta
+    programme: ProgrammeSummary
+    stations: list[StationSummary]
+    partners: list[PartnerSummary]
+    fleet: list[VehicleCapability]
+    findings: list[Finding]
+    not_yet_built: list[str] = Field(
+        description="Parts of a full plan this version does not compute yet."
+    )

@@ -1,0 +1,211 @@
+"""Plotly figures of the plan, rendered as HTML fragments (the page embeds plotly.js once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import plotly.graph_objects as go
+
+from stationplan.plan.model import Plan
+
+PALETTE = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
+
+
+def owner_colors(plan: Plan) -> dict[str, str]:
+    """A stable colour per partner / provider code, in plan order."""
+    codes = [p.code for p in plan.partners] + sorted({v.operator for v in plan.fleet})
+    out: dict[str, str] = {}
+    for code in codes:
+        out.setdefault(code, PALETTE[len(out) % len(PALETTE)])
+    return out
+
+
+def _html(fig: go.Figure) -> str:
+    fig.update_layout(
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": "system-ui, sans-serif", "size": 12},
+    )
+    return str(
+        fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={"displaylogo": False, "responsive": True},
+        )
+    )
+
+
+def _ms(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() * 1000.0
+
+
+def timeline_gantt(plan: Plan) -> str:
+    """Gantt of the programme: stations in service, partner membership, modules in orbit."""
+    colors = owner_colors(plan)
+    end = plan.programme.end_utc
+    fig = go.Figure()
+    rows: list[tuple[str, datetime, datetime, str, str]] = []
+    for st in plan.stations:
+        rows.append(
+            (
+                f"Station: {st.name}",
+                st.in_service_from_utc,
+                st.in_service_to_utc,
+                "#444444",
+                "in service",
+            )
+        )
+    for p in plan.partners:
+        rows.append(
+            (
+                f"Partner: {p.code}",
+                max(p.join_utc, plan.programme.start_utc),
+                p.withdraw_utc or end,
+                colors[p.code],
+                "member",
+            )
+        )
+    for st in plan.stations:
+        for step in st.build.steps:
+            start = step.launch_utc or plan.programme.start_utc
+            rows.append(
+                (
+                    f"{st.name}: {step.module}",
+                    start,
+                    st.in_service_to_utc,
+                    colors.get(step.owner, "#999999"),
+                    f"owner {step.owner}",
+                )
+            )
+    for label, a, b, color, what in rows:
+        fig.add_trace(
+            go.Bar(
+                y=[label],
+                x=[_ms(a, b)],
+                base=[a.isoformat()],
+                orientation="h",
+                marker_color=color,
+                showlegend=False,
+                hovertemplate=f"{label}<br>{what}<br>{a:%Y-%m-%d} to {b:%Y-%m-%d}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(type="date", range=[plan.programme.start_utc.isoformat(), end.isoformat()])
+    fig.update_layout(
+        title="Programme timeline and assembly sequence",
+        barmode="overlay",
+        height=max(300, 26 * len(rows) + 80),
+    )
+    return _html(fig)
+
+
+def buildup(plan: Plan) -> str:
+    """Station mass and pressurized volume as modules arrive (step lines)."""
+    fig = go.Figure()
+    for st in plan.stations:
+        if not st.build.steps:
+            continue
+        xs = [plan.programme.start_utc.isoformat()]
+        mass = [st.build.start_mass_kg / 1000.0]
+        volume = [0.0]
+        for step in st.build.steps:
+            xs.append((step.launch_utc or plan.programme.start_utc).isoformat())
+            mass.append(step.station_mass_kg / 1000.0)
+            volume.append(step.pressurized_volume_m3)
+        xs.append(st.in_service_to_utc.isoformat())
+        mass.append(mass[-1])
+        volume.append(volume[-1])
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=mass, mode="lines+markers", line_shape="hv", name=f"{st.name} mass (t)"
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=volume,
+                mode="lines",
+                line_shape="hv",
+                line_dash="dot",
+                name=f"{st.name} pressurized volume (m³)",
+                yaxis="y2",
+            )
+        )
+    fig.update_layout(
+        title="Build-up as modules arrive",
+        yaxis={"title": "mass (t)"},
+        yaxis2={"title": "pressurized volume (m³)", "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.2},
+        height=380,
+    )
+    return _html(fig)
+
+
+def partner_shares(plan: Plan) -> str:
+    """Each partner's utilisation entitlement beside its shares of the hardware."""
+    codes = [p.code for p in plan.partners]
+    fig = go.Figure()
+    series = [
+        ("utilisation entitlement", [p.utilization_share_pct for p in plan.partners]),
+        ("module mass", [p.module_mass_share_pct for p in plan.partners]),
+        ("pressurized volume", [p.pressurized_volume_share_pct for p in plan.partners]),
+        ("array power", [p.power_generation_share_pct for p in plan.partners]),
+    ]
+    for name, values in series:
+        fig.add_trace(
+            go.Bar(
+                x=codes,
+                y=values,
+                name=name,
+                hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title="Entitlement vs hardware contributed (% of total)",
+        barmode="group",
+        yaxis={"title": "%"},
+        height=360,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _html(fig)
+
+
+def fleet_capacity(plan: Plan) -> str:
+    """Yearly cargo and seat capacity of each vehicle at its maximum flight rate."""
+    names = [v.name for v in plan.fleet]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[v.cargo_up_kg_per_year / 1000.0 for v in plan.fleet],
+            name="cargo up (t/year)",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[v.seats_per_year for v in plan.fleet],
+            name="crew seats (per year)",
+            yaxis="y2",
+        )
+    )
+    fig.update_layout(
+        title="Fleet capacity at the maximum flight rate",
+        barmode="group",
+        height=340,
+        yaxis={"title": "t/year"},
+        yaxis2={"title": "seats/year", "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return _html(fig)

@@ -1,0 +1,130 @@
+"""CLI exit codes: 0 ok, 2 bad input (no traceback), 1 internal error; end-to-end run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stationplan import __version__
+from stationplan.cli import app
+from stationplan.plan import Plan, build_plan
+from stationplan.scenario import load_scenario
+from tests.conftest import mutate
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_validate_default_copy(tmp_path: Path) -> None:
+    target = tmp_path / "my.yaml"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# The default stationplan scenario")
+    assert "NASA BVAD" in text  # the comments (sources) come along
+    result = runner.invoke(app, ["validate", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "valid (2 station(s), 6 partners, 4 vehicles)" in result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "my.yaml"
+    target.write_text("keep me", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(target)])
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert runner.invoke(app, ["init", str(target), "--force"]).exit_code == 0
+
+
+def test_validate_bad_file_exit_2_all_messages(tmp_path: Path, default_text: str) -> None:
+    text, line = mutate(default_text, "inclination_deg: 51.64", "inclination_deg: 245")
+    text, _ = mutate(text, "crew_seats: 3 ", "crew_sets: 3 ")
+    bad = tmp_path / "my.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert (
+        f"my.yaml:{line} stations[1].orbit.inclination_deg: must be between 0 and 180 (got 245)"
+        in result.output
+    )
+    assert "did you mean 'crew_seats'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_usage_error_exit_2() -> None:
+    assert runner.invoke(app, ["run", "--no-such-flag"]).exit_code == 2
+
+
+def test_internal_error_exit_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import stationplan.plan as plan_pkg
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(plan_pkg, "build_plan", boom)
+    result = runner.invoke(app, ["run", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: kaboom" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_schema_command_prints_json() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert "stations" in schema["properties"]
+
+
+def test_run_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = Plan.model_validate_json((out / "plan.json").read_text(encoding="utf-8"))
+    raw = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert raw["meta"]["schema_version"] == 1
+    assert raw["meta"]["stationplan_version"] == __version__
+    assert plan.meta.scenario_sha256 == load_scenario().sha256
+    assert [s.name for s in plan.stations] == ["ISS", "Unity Station"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Unity Station Programme" in html
+    assert "<script src=" not in html and "<link" not in html  # self-contained, no CDN
+    assert "Plotly" in html  # plotly.js embedded
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "report.html"]
+
+
+def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 0
+    before = (out / "plan.json").read_text(encoding="utf-8")
+
+    import stationplan.report as report_pkg
+
+    def broken(_plan: object) -> str:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report_pkg, "render_report", broken)
+    assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 1
+    assert (out / "plan.json").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
+
+
+def test_plan_roundtrip_is_exact() -> None:
+    plan = build_plan(load_scenario(), now_utc=datetime(2026, 1, 1, tzinfo=UTC))
+    again = Plan.model_validate_json(plan.model_dump_json())
+    assert again == plan
