@@ -29,8 +29,8 @@ run: $(VENV)/.installed-run
 
 ## lint: ruff (lint + format check) and the import-layer contracts
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(wildcard src tests bench)
+	$(BIN)/ruff format --check $(wildcard src tests bench)
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
