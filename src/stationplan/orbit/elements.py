@@ -103,7 +103,9 @@ def _bad(source: str, line: int, message: str) -> Problem:
     return Problem(source=source, line=line, message=message)
 
 
-def _check_line(text: str, expect: str, source: str, line_no: int) -> Problem | None:
+def _check_line(
+    text: str, expect: str, source: str, line_no: int, verify_checksum: bool = True
+) -> Problem | None:
     bad = next((i for i, c in enumerate(text) if not (" " <= c <= "~")), None)
     if bad is not None:
         return _bad(source, line_no, f"non-ASCII or control character {text[bad]!r} in column "
@@ -114,10 +116,10 @@ def _check_line(text: str, expect: str, source: str, line_no: int) -> Problem | 
     if len(text) != 69:
         return _bad(source, line_no, f"TLE line {expect} must be 69 characters long "
                     f"(got {len(text)})")
-    if not text[68].isdigit():
+    if verify_checksum and not text[68].isdigit():
         return _bad(source, line_no, f"TLE line {expect} column 69 must be the checksum digit "
                     f"(got {text[68]!r})")
-    if int(text[68]) != checksum(text):
+    if verify_checksum and int(text[68]) != checksum(text):
         return _bad(source, line_no, f"TLE line {expect} checksum is {text[68]} but the line "
                     f"sums to {checksum(text)}")
     fields = _LINE1_FIELDS if expect == "1" else _LINE2_FIELDS
@@ -135,12 +137,23 @@ def _check_line(text: str, expect: str, source: str, line_no: int) -> Problem | 
 
 
 def parse_tle(
-    line1: str, line2: str, name: str | None = None, source: str = "<input>", line_no: int = 1
+    line1: str,
+    line2: str,
+    name: str | None = None,
+    source: str = "<input>",
+    line_no: int = 1,
+    verify_checksum: bool = True,
 ) -> ElementSet:
-    """Parse one TLE (``line_no`` is the file line of ``line1``); raises ElementSetError."""
+    """Parse one TLE (``line_no`` is the file line of ``line1``); raises ElementSetError.
+
+    ``verify_checksum=False`` accepts a blank or wrong checksum column (some historical
+    files, such as the Vallado verification set, carry none).
+    """
     l1, l2 = line1.rstrip("\r\n "), line2.rstrip("\r\n ")
+    if not verify_checksum:
+        l1, l2 = l1.ljust(69), l2.ljust(69)
     for text, expect, n in ((l1, "1", line_no), (l2, "2", line_no + 1)):
-        problem = _check_line(text, expect, source, n)
+        problem = _check_line(text, expect, source, n, verify_checksum)
         if problem is not None:
             raise ElementSetError(problem)
     try:

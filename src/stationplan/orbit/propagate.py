@@ -100,12 +100,25 @@ def propagate_sgp4(
     gives N = 1. ``backend="auto"`` uses heyoka for near-Earth objects in large jobs
     (``HEYOKA_MIN_WORK`` object-epochs and more) when it is installed, else python-sgp4.
     """
+    whole, fraction = utc_jd_parts(t)
+    return propagate_sgp4_jd(objects, whole, fraction, backend)
+
+
+def propagate_sgp4_jd(
+    objects: Sequence[ElementSet | Satrec] | ElementSet | Satrec,
+    jd_utc_whole: NDArray[np.float64] | float,
+    jd_utc_fraction: NDArray[np.float64] | float,
+    backend: Backend = "auto",
+) -> Sgp4Result:
+    """:func:`propagate_sgp4` with epochs given as UTC Julian dates split into whole and
+    fraction (the form of AIAA 2006-6753 and of the Vallado verification set)."""
     if isinstance(objects, ElementSet | Satrec):
         objects = [objects]
     sats = _satrecs(objects)
-    whole, fraction = utc_jd_parts(t)
-    jd = np.atleast_1d(whole).astype(float)
-    fr = np.atleast_1d(fraction).astype(float)
+    jd = np.atleast_1d(np.asarray(jd_utc_whole, dtype=float))
+    fr = np.atleast_1d(np.asarray(jd_utc_fraction, dtype=float))
+    jd, fr = np.broadcast_arrays(jd, fr)
+    jd, fr = np.ascontiguousarray(jd), np.ascontiguousarray(fr)
     m, n = len(sats), jd.size
     if m == 0:
         empty = np.zeros((0, n, 3))
