@@ -400,3 +400,90 @@ def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
     names = ", ".join(f"{e.catalog_number} ({e.name})" for e in result.elements[:5])
     raise ElementSetError(_bad(result.source, 1, f"no object '{object_id}' in the file; it "
                                f"holds {len(result.elements)} object(s), e.g. {names}"))
+
+
+RHO0_KG_M2_ER = 0.15696615  # SGP4 reference density (kg/m^2/Earth radius), Vallado 2013 eq. 9-42
+SGP4_ER_KM = 6378.135  # WGS72 radius SGP4 works in
+
+
+def bstar_from_drag(drag_coefficient: float, drag_area_m2: float, mass_kg: float) -> float:
+    """SGP4 B* (1/Earth radii) of a body: B* = rho0 (C_D A / m) / 2 (Vallado 2013, eq. 9-42).
+
+    >>> round(bstar_from_drag(2.2, 800.0, 420000.0), 6)  # the ISS: element sets show ~3.3e-4
+    0.000329
+    """
+    if mass_kg <= 0:
+        raise ValueError(f"mass must be positive (got {mass_kg} kg)")
+    return 0.5 * drag_coefficient * drag_area_m2 / mass_kg * RHO0_KG_M2_ER
+
+
+def from_mean_elements(
+    altitude_km: float,
+    inclination_deg: float,
+    raan_deg: float,
+    arg_latitude_deg: float,
+    epoch_utc: datetime,
+    eccentricity: float = 0.0005,
+    bstar: float = 0.0,
+    catalog_number: int = 99999,
+    name: str = "",
+) -> ElementSet:
+    """An SGP4 element set for a near-circular orbit given by its mean altitude.
+
+    ``altitude_km`` is the SGP4 mean semi-major axis (Brouwer, after un-Kozai) minus the WGS84
+    equatorial radius, the same quantity an element set's mean motion gives; the Kozai mean
+    motion is solved for by Newton iteration on SGP4's own initialisation. The argument of
+    perigee is set to 0 so the mean anomaly equals the argument of latitude.
+    """
+    import math
+
+    target_a_er = (altitude_km + 6378.137) / SGP4_ER_KM
+    mu_er3_min2 = 398600.8 * 3600.0 / SGP4_ER_KM**3  # WGS72 GM in ER^3/min^2
+    n = math.sqrt(mu_er3_min2 / target_a_er**3)  # rad/min, first guess
+    epoch = epoch_utc.astimezone(UTC)
+    days_1950 = (epoch - datetime(1949, 12, 31, tzinfo=UTC)).total_seconds() / 86400.0
+    sat = Satrec()
+    for _ in range(6):
+        sat = Satrec()
+        sat.sgp4init(WGS72, "i", catalog_number, days_1950, bstar, 0.0, 0.0, eccentricity,
+                     0.0, math.radians(inclination_deg), math.radians(arg_latitude_deg), n,
+                     math.radians(raan_deg))
+        ratio = target_a_er / sat.a
+        n /= ratio**1.5
+        if abs(ratio - 1.0) < 1e-12:
+            break
+    return ElementSet(catalog_number, name or str(catalog_number), sat, "<mean elements>", 1, "omm")
+
+
+@dataclass(frozen=True)
+class OrbitSummary:
+    """Mean-element summary of an element set (SGP4's un-Kozai'd mean elements)."""
+
+    epoch_utc: datetime
+    period_min: float
+    mean_altitude_km: float
+    perigee_altitude_km: float
+    apogee_altitude_km: float
+    inclination_deg: float
+    eccentricity: float
+    raan_deg: float
+    bstar: float
+
+
+def summarize(el: ElementSet) -> OrbitSummary:
+    """Period, mean/perigee/apogee altitude (above the WGS84 equatorial radius) and more."""
+    import math
+
+    sat = el.satrec
+    a_km = sat.a * SGP4_ER_KM
+    return OrbitSummary(
+        epoch_utc=el.epoch_utc,
+        period_min=2.0 * math.pi * math.sqrt(a_km**3 / 398600.8) / 60.0,
+        mean_altitude_km=a_km - 6378.137,
+        perigee_altitude_km=a_km * (1.0 - sat.ecco) - 6378.137,
+        apogee_altitude_km=a_km * (1.0 + sat.ecco) - 6378.137,
+        inclination_deg=math.degrees(sat.inclo),
+        eccentricity=float(sat.ecco),
+        raan_deg=math.degrees(sat.nodeo),
+        bstar=float(sat.bstar),
+    )
