@@ -102,8 +102,9 @@ def run(
     ] = Path("out"),
 ) -> None:
     """Build the plan of a scenario and write plan.json and report.html to the output folder."""
-    from stationplan.plan import build_plan
+    from stationplan.plan.engine import run_scenario
     from stationplan.report import atomic_directory, render_report
+    from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
     from stationplan.scenario import load_scenario
 
     with _handled():
@@ -123,18 +124,45 @@ def run(
                 progress.update(task, description=name)
 
             loaded = load_scenario(scenario)
-            plan = build_plan(loaded, progress=step)
+            result = run_scenario(loaded, progress=step)
+            plan = result.plan
             step("writing report")
             with atomic_directory(out) as tmp:
                 (tmp / "plan.json").write_text(
                     plan.model_dump_json(indent=2) + "\n", encoding="utf-8"
                 )
                 (tmp / "report.html").write_text(render_report(plan), encoding="utf-8")
+                for eph in result.ephemerides:
+                    stem = _file_stem(eph.name)
+                    oem = ephemeris_oem(
+                        eph.times_utc,
+                        eph.r_gcrs_km,
+                        eph.v_gcrs_km_s,
+                        object_name=eph.name,
+                        object_id=str(eph.catalog_number),
+                        ref_frame="GCRF",
+                    )
+                    czml = ephemeris_czml(
+                        eph.times_utc,
+                        eph.r_gcrs_km,
+                        ref_frame="GCRF",
+                        object_id=str(eph.catalog_number),
+                        object_name=eph.name,
+                    )
+                    (tmp / f"{stem}.oem").write_text(oem, encoding="utf-8")
+                    (tmp / f"{stem}.czml").write_text(czml, encoding="utf-8")
         warnings = sum(1 for f in plan.findings if f.severity.value == "warning")
         err.print(
-            f"{plan.programme.name}: plan written to {out}/ (plan.json, report.html) in "
+            f"{plan.programme.name}: plan written to {out}/ (plan.json, report.html, "
+            f"{len(result.ephemerides)} OEM + CZML) in "
             f"{time.perf_counter() - started:.1f} s; {warnings} warning(s)"
         )
+
+
+def _file_stem(name: str) -> str:
+    """A file name from a station name: letters, digits, '-' and '_' only."""
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in name.strip())
+    return stem.strip("_") or "station"
 
 
 @app.command()

@@ -72,12 +72,12 @@ def test_usage_error_exit_2() -> None:
 
 
 def test_internal_error_exit_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import stationplan.plan as plan_pkg
+    import stationplan.plan.engine as engine
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(plan_pkg, "build_plan", boom)
+    monkeypatch.setattr(engine, "run_scenario", boom)
     result = runner.invoke(app, ["run", "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in result.output
@@ -105,7 +105,19 @@ def test_run_end_to_end(tmp_path: Path) -> None:
     assert "Unity Station Programme" in html
     assert "<script src=" not in html and "<link" not in html  # self-contained, no CDN
     assert "Plotly" in html  # plotly.js embedded
-    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ISS.czml",
+        "ISS.oem",
+        "Unity_Station.czml",
+        "Unity_Station.oem",
+        "plan.json",
+        "report.html",
+    ]
+    assert (out / "ISS.oem").read_text(encoding="utf-8").startswith("CCSDS_OEM_VERS")
+    assert (
+        json.loads((out / "Unity_Station.czml").read_text(encoding="utf-8"))[0]["id"] == "document"
+    )
+    assert len(plan.orbits) == 2 and plan.orbits[1].contacts
 
 
 def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

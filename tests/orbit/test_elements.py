@@ -64,11 +64,15 @@ def test_short_line_and_non_ascii() -> None:
 
 
 def test_swapped_and_mismatched_lines() -> None:
-    assert _problem(f"{ISS_2}\n{ISS_1}\n") == "cat.tle:1: TLE lines are swapped: line 2 comes before line 1"
+    assert (
+        _problem(f"{ISS_2}\n{ISS_1}\n")
+        == "cat.tle:1: TLE lines are swapped: line 2 comes before line 1"
+    )
     other = ISS_2.replace("25544", "25545")
     other = other[:68] + str(checksum(other))
     assert _problem(f"{ISS_1}\n{other}\n") == (
-        "cat.tle:2: catalog number 25545 on line 2 does not match 25544 on line 1")
+        "cat.tle:2: catalog number 25545 on line 2 does not match 25544 on line 1"
+    )
 
 
 def test_bad_records_skipped_and_counted_unless_strict() -> None:
@@ -81,9 +85,16 @@ def test_bad_records_skipped_and_counted_unless_strict() -> None:
 
 
 def test_omm_json_missing_mandatory_field() -> None:
-    record = {"OBJECT_NAME": "X", "NORAD_CAT_ID": 1, "EPOCH": "2024-01-01T00:00:00",
-              "MEAN_MOTION": 15.5, "ECCENTRICITY": 0.001, "INCLINATION": 51.6,
-              "RA_OF_ASC_NODE": 10, "ARG_OF_PERICENTER": 20}
+    record = {
+        "OBJECT_NAME": "X",
+        "NORAD_CAT_ID": 1,
+        "EPOCH": "2024-01-01T00:00:00",
+        "MEAN_MOTION": 15.5,
+        "ECCENTRICITY": 0.001,
+        "INCLINATION": 51.6,
+        "RA_OF_ASC_NODE": 10,
+        "ARG_OF_PERICENTER": 20,
+    }
     msg = _problem(json.dumps([record]))
     assert msg == "cat.tle:1: OMM record lacks mandatory field(s) MEAN_ANOMALY"
 
@@ -97,7 +108,9 @@ def test_find_object_by_number_or_name() -> None:
 
 
 def test_full_catalog_reads_fast(shared_data: Path) -> None:
-    path = shared_data / "tle/catalog/spacetrack_full_catalog_3le_2022-01-22_ReeceHumphreys-ODAP.3le"
+    path = (
+        shared_data / "tle/catalog/spacetrack_full_catalog_3le_2022-01-22_ReeceHumphreys-ODAP.3le"
+    )
     started = time.perf_counter()
     result = read_elements(path)
     elapsed = time.perf_counter() - started
@@ -113,14 +126,31 @@ def test_omm_formats_agree(shared_data: Path, tmp_path: Path) -> None:
     records = json.loads(path.read_text(encoding="utf-8"))
     from_json = read_elements(path).elements[0]
     first = records[0]
-    kvn = "CCSDS_OMM_VERS = 2.0\nCREATION_DATE = 2024-09-15T05:01:03\nORIGINATOR = TEST\n" \
-        "OBJECT_NAME = ISS (ZARYA)\nOBJECT_ID = 1998-067A\nCENTER_NAME = EARTH\n" \
-        "REF_FRAME = TEME\nTIME_SYSTEM = UTC\nMEAN_ELEMENT_THEORY = SGP4\n" + "".join(
-            f"{k} = {first[k]}\n" for k in ["EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
-                                           "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY",
-                                           "EPHEMERIS_TYPE", "CLASSIFICATION_TYPE", "NORAD_CAT_ID",
-                                           "ELEMENT_SET_NO", "REV_AT_EPOCH", "BSTAR",
-                                           "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT"])
+    kvn = (
+        "CCSDS_OMM_VERS = 2.0\nCREATION_DATE = 2024-09-15T05:01:03\nORIGINATOR = TEST\n"
+        "OBJECT_NAME = ISS (ZARYA)\nOBJECT_ID = 1998-067A\nCENTER_NAME = EARTH\n"
+        "REF_FRAME = TEME\nTIME_SYSTEM = UTC\nMEAN_ELEMENT_THEORY = SGP4\n"
+        + "".join(
+            f"{k} = {first[k]}\n"
+            for k in [
+                "EPOCH",
+                "MEAN_MOTION",
+                "ECCENTRICITY",
+                "INCLINATION",
+                "RA_OF_ASC_NODE",
+                "ARG_OF_PERICENTER",
+                "MEAN_ANOMALY",
+                "EPHEMERIS_TYPE",
+                "CLASSIFICATION_TYPE",
+                "NORAD_CAT_ID",
+                "ELEMENT_SET_NO",
+                "REV_AT_EPOCH",
+                "BSTAR",
+                "MEAN_MOTION_DOT",
+                "MEAN_MOTION_DDOT",
+            ]
+        )
+    )
     (tmp_path / "iss.kvn").write_text(kvn, encoding="utf-8")
     header = ",".join(k for k in first if k != "date_fetched")
     row = ",".join(str(first[k]) for k in first if k != "date_fetched")

@@ -35,8 +35,9 @@ def state(shared_data: Path) -> events.StateFunction:
 
 def _seconds(iso: list[str], t0: Time) -> np.ndarray:
     base = t0.utc_datetime()
-    return np.array([(datetime.fromisoformat(s.replace("Z", "+00:00")) - base).total_seconds()
-                     for s in iso])
+    return np.array(
+        [(datetime.fromisoformat(s.replace("Z", "+00:00")) - base).total_seconds() for s in iso]
+    )
 
 
 def _brute(values: np.ndarray) -> np.ndarray:
@@ -90,7 +91,7 @@ def test_contacts_match_brute_force(state: events.StateFunction) -> None:
     _match(_seconds(found, t0), edges)
     for p in passes:
         i0, i1 = (_seconds([p["aos_utc"], p["los_utc"]], t0)).astype(int)
-        assert abs(p["max_elevation_deg"] - elev[i0:i1 + 2].max()) < 0.01
+        assert abs(p["max_elevation_deg"] - elev[i0 : i1 + 2].max()) < 0.01
     # the 19:41 UTC pass over Baikonur, an hour before Soyuz TMA-16M lifted off, is near zenith
     assert any(p["max_elevation_deg"] > 80 for p in passes)
 
@@ -106,6 +107,9 @@ def test_sunlit_fraction_and_beta(state: events.StateFunction) -> None:
     # orbit geometry: with |beta| below ~70 deg the ISS sees an eclipse each orbit; the sunlit
     # fraction is 1 - arccos(sqrt(h^2 + 2 R h) / ((R + h) cos beta)) / pi (Vallado sec. 5.3)
     h, R = 400.0, 6378.137
-    expected = 1 - np.arccos(np.sqrt(h**2 + 2 * R * h) / ((R + h) * np.cos(np.radians(beta.mean())))) / np.pi
+    expected = (
+        1
+        - np.arccos(np.sqrt(h**2 + 2 * R * h) / ((R + h) * np.cos(np.radians(beta.mean())))) / np.pi
+    )
     got = np.mean([f["sunlit_fraction"] for f in fractions])
     assert abs(got - expected) < 0.02

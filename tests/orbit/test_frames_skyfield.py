@@ -75,8 +75,15 @@ def test_sun_position_matches_skyfield() -> None:
     ref = (eph["sun"] - eph["earth"]).at(t).position.km.T
     got = frames.sun_gcrs_km(t)
     # interpolation error below 1e-7 rad of direction (a 20 km chord at 1 AU)
-    angle = np.arccos(np.clip(np.einsum("ij,ij->i", got, ref)
-                              / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1), -1, 1))
+    angle = np.arccos(
+        np.clip(
+            np.einsum("ij,ij->i", got, ref)
+            / np.linalg.norm(got, axis=1)
+            / np.linalg.norm(ref, axis=1),
+            -1,
+            1,
+        )
+    )
     assert angle.max() < 1e-7
 
 

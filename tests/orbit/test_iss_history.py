@@ -29,7 +29,9 @@ BOUNDS = {(0.0, 0.25): (1.0, 3.0), (0.25, 1.0): (2.0, 6.0), (1.0, 3.0): (15.0, 6
 
 def history_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Span (days) and position difference (km) for each consecutive pair of distinct epochs."""
-    by_epoch: dict[float, ElementSet] = {round(e.epoch_jd_utc, 8): e for e in read_elements(path).elements}
+    by_epoch: dict[float, ElementSet] = {
+        round(e.epoch_jd_utc, 8): e for e in read_elements(path).elements
+    }
     sets = [by_epoch[k] for k in sorted(by_epoch)]
     spans, errors = [], []
     for a, b in zip(sets, sets[1:], strict=False):

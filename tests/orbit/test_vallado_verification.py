@@ -54,8 +54,13 @@ def _cases() -> list[Case]:
     cases = []
     for i, line in enumerate(tle):
         if line.startswith("1 "):
-            el = parse_tle(line[:69], tle[i + 1][:69], source="SGP4-VER.TLE", line_no=i + 1,
-                           verify_checksum=False)
+            el = parse_tle(
+                line[:69],
+                tle[i + 1][:69],
+                source="SGP4-VER.TLE",
+                line_no=i + 1,
+                verify_checksum=False,
+            )
             cases.append((el, blocks[len(cases)], _grid(tle[i + 1])))
     return cases
 

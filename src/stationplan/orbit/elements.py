@@ -108,20 +108,32 @@ def _check_line(
 ) -> Problem | None:
     bad = next((i for i, c in enumerate(text) if not (" " <= c <= "~")), None)
     if bad is not None:
-        return _bad(source, line_no, f"non-ASCII or control character {text[bad]!r} in column "
-                    f"{bad + 1}; TLE lines are plain ASCII")
+        return _bad(
+            source,
+            line_no,
+            f"non-ASCII or control character {text[bad]!r} in column "
+            f"{bad + 1}; TLE lines are plain ASCII",
+        )
     if not text.startswith(f"{expect} "):
-        return _bad(source, line_no, f"TLE line {expect} must start with '{expect} ' "
-                    f"(got {text[:2]!r})")
+        return _bad(
+            source, line_no, f"TLE line {expect} must start with '{expect} ' (got {text[:2]!r})"
+        )
     if len(text) != 69:
-        return _bad(source, line_no, f"TLE line {expect} must be 69 characters long "
-                    f"(got {len(text)})")
+        return _bad(
+            source, line_no, f"TLE line {expect} must be 69 characters long (got {len(text)})"
+        )
     if verify_checksum and not text[68].isdigit():
-        return _bad(source, line_no, f"TLE line {expect} column 69 must be the checksum digit "
-                    f"(got {text[68]!r})")
+        return _bad(
+            source,
+            line_no,
+            f"TLE line {expect} column 69 must be the checksum digit (got {text[68]!r})",
+        )
     if verify_checksum and int(text[68]) != checksum(text):
-        return _bad(source, line_no, f"TLE line {expect} checksum is {text[68]} but the line "
-                    f"sums to {checksum(text)}")
+        return _bad(
+            source,
+            line_no,
+            f"TLE line {expect} checksum is {text[68]} but the line sums to {checksum(text)}",
+        )
     fields = _LINE1_FIELDS if expect == "1" else _LINE2_FIELDS
     for name, a, b in fields:
         chunk = text[a - 1 : b]
@@ -131,8 +143,11 @@ def _check_line(
         try:
             float(value.replace(" ", "x") if value else "x")
         except ValueError:
-            return _bad(source, line_no, f"TLE line {expect} columns {a}-{b} ({name}): "
-                        f"{chunk!r} is not a number")
+            return _bad(
+                source,
+                line_no,
+                f"TLE line {expect} columns {a}-{b} ({name}): {chunk!r} is not a number",
+            )
     return None
 
 
@@ -161,8 +176,13 @@ def parse_tle(
     except ValueError as exc:
         raise ElementSetError(_bad(source, line_no, f"columns 3-7: {exc}")) from None
     if num1 != num2:
-        raise ElementSetError(_bad(source, line_no + 1, f"catalog number {num2} on line 2 does "
-                                   f"not match {num1} on line 1"))
+        raise ElementSetError(
+            _bad(
+                source,
+                line_no + 1,
+                f"catalog number {num2} on line 2 does not match {num1} on line 1",
+            )
+        )
     # An element set SGP4 cannot initialise (sat.error != 0, e.g. a decayed object) is kept:
     # propagation reports it per element as NaN rows with the reason, not as a file error.
     sat = Satrec.twoline2rv(l1, l2, WGS72)
@@ -199,8 +219,11 @@ def _tle_records(lines: list[str], source: str) -> Iterator[ElementSet | Problem
         if text.startswith("1 ") and len(text) > 60:
             nxt = lines[i + 1].rstrip("\r\n ") if i + 1 < n else ""
             if not nxt.startswith("2 "):
-                yield _bad(source, i + 1, "TLE line 1 is not followed by a line 2 "
-                           f"(next line starts {nxt[:2]!r})")
+                yield _bad(
+                    source,
+                    i + 1,
+                    f"TLE line 1 is not followed by a line 2 (next line starts {nxt[:2]!r})",
+                )
                 i += 1
                 name = None
                 continue
@@ -229,20 +252,39 @@ def _tle_records(lines: list[str], source: str) -> Iterator[ElementSet | Problem
         yield _bad(source, name_line, f"name line {name!r} is not followed by a TLE")
 
 
-_OMM_REQUIRED = ("EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
-                 "ARG_OF_PERICENTER", "MEAN_ANOMALY", "NORAD_CAT_ID")
-_OMM_DEFAULTS = {"BSTAR": "0", "MEAN_MOTION_DOT": "0", "MEAN_MOTION_DDOT": "0",
-                 "EPHEMERIS_TYPE": "0", "CLASSIFICATION_TYPE": "U", "ELEMENT_SET_NO": "999",
-                 "REV_AT_EPOCH": "0", "OBJECT_ID": "", "OBJECT_NAME": ""}
+_OMM_REQUIRED = (
+    "EPOCH",
+    "MEAN_MOTION",
+    "ECCENTRICITY",
+    "INCLINATION",
+    "RA_OF_ASC_NODE",
+    "ARG_OF_PERICENTER",
+    "MEAN_ANOMALY",
+    "NORAD_CAT_ID",
+)
+_OMM_DEFAULTS = {
+    "BSTAR": "0",
+    "MEAN_MOTION_DOT": "0",
+    "MEAN_MOTION_DDOT": "0",
+    "EPHEMERIS_TYPE": "0",
+    "CLASSIFICATION_TYPE": "U",
+    "ELEMENT_SET_NO": "999",
+    "REV_AT_EPOCH": "0",
+    "OBJECT_ID": "",
+    "OBJECT_NAME": "",
+}
 
 
-def omm_from_fields(fields: dict[str, Any], source: str = "<input>", line_no: int = 1) -> ElementSet:
+def omm_from_fields(
+    fields: dict[str, Any], source: str = "<input>", line_no: int = 1
+) -> ElementSet:
     """An element set from OMM keywords (CelesTrak names); raises ElementSetError."""
     values = {k.upper(): ("" if v is None else str(v).strip()) for k, v in fields.items()}
     missing = [k for k in _OMM_REQUIRED if not values.get(k)]
     if missing:
-        raise ElementSetError(_bad(source, line_no, f"OMM record lacks mandatory field(s) "
-                                   f"{', '.join(missing)}"))
+        raise ElementSetError(
+            _bad(source, line_no, f"OMM record lacks mandatory field(s) {', '.join(missing)}")
+        )
     for key, default in _OMM_DEFAULTS.items():
         if not values.get(key):
             values[key] = default
@@ -250,8 +292,9 @@ def omm_from_fields(fields: dict[str, Any], source: str = "<input>", line_no: in
     try:
         epoch = datetime.fromisoformat(epoch_text)
     except ValueError:
-        raise ElementSetError(_bad(source, line_no, f"OMM EPOCH {values['EPOCH']!r} is not an "
-                                   "ISO 8601 date-time")) from None
+        raise ElementSetError(
+            _bad(source, line_no, f"OMM EPOCH {values['EPOCH']!r} is not an ISO 8601 date-time")
+        ) from None
     values["EPOCH"] = epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
     if len(values["OBJECT_ID"]) < 3:
         values["OBJECT_ID"] = "0000-000A"
@@ -261,8 +304,9 @@ def omm_from_fields(fields: dict[str, Any], source: str = "<input>", line_no: in
         try:
             float(values[key])
         except ValueError:
-            raise ElementSetError(_bad(source, line_no, f"OMM field {key} = {values[key]!r} is "
-                                       "not a number")) from None
+            raise ElementSetError(
+                _bad(source, line_no, f"OMM field {key} = {values[key]!r} is not a number")
+            ) from None
     try:
         sat = Satrec()
         omm.initialize(sat, values)
@@ -272,7 +316,9 @@ def omm_from_fields(fields: dict[str, Any], source: str = "<input>", line_no: in
     return ElementSet(number, values["OBJECT_NAME"] or str(number), sat, source, line_no, "omm")
 
 
-def _omm_records(rows: Iterable[tuple[int, dict[str, Any]]], source: str) -> Iterator[ElementSet | Problem]:
+def _omm_records(
+    rows: Iterable[tuple[int, dict[str, Any]]], source: str
+) -> Iterator[ElementSet | Problem]:
     for line_no, row in rows:
         try:
             yield omm_from_fields(row, source, line_no)
@@ -292,15 +338,21 @@ def _kvn_fields(text: str) -> dict[str, Any]:
         return getattr(x, "value", x)
 
     return {
-        "OBJECT_NAME": meta.object_name, "OBJECT_ID": meta.object_id, "EPOCH": str(me.epoch),
-        "MEAN_MOTION": val(me.mean_motion), "ECCENTRICITY": me.eccentricity,
-        "INCLINATION": val(me.inclination), "RA_OF_ASC_NODE": val(me.ra_of_asc_node),
-        "ARG_OF_PERICENTER": val(me.arg_of_pericenter), "MEAN_ANOMALY": val(me.mean_anomaly),
+        "OBJECT_NAME": meta.object_name,
+        "OBJECT_ID": meta.object_id,
+        "EPOCH": str(me.epoch),
+        "MEAN_MOTION": val(me.mean_motion),
+        "ECCENTRICITY": me.eccentricity,
+        "INCLINATION": val(me.inclination),
+        "RA_OF_ASC_NODE": val(me.ra_of_asc_node),
+        "ARG_OF_PERICENTER": val(me.arg_of_pericenter),
+        "MEAN_ANOMALY": val(me.mean_anomaly),
         "EPHEMERIS_TYPE": getattr(tp, "ephemeris_type", 0),
         "CLASSIFICATION_TYPE": getattr(tp, "classification_type", "U"),
         "NORAD_CAT_ID": getattr(tp, "norad_cat_id", None),
         "ELEMENT_SET_NO": getattr(tp, "element_set_no", 999),
-        "REV_AT_EPOCH": getattr(tp, "rev_at_epoch", 0), "BSTAR": val(getattr(tp, "bstar", 0)),
+        "REV_AT_EPOCH": getattr(tp, "rev_at_epoch", 0),
+        "BSTAR": val(getattr(tp, "bstar", 0)),
         "MEAN_MOTION_DOT": val(getattr(tp, "mean_motion_dot", 0)),
         "MEAN_MOTION_DDOT": val(getattr(tp, "mean_motion_ddot", 0)),
     }
@@ -335,8 +387,13 @@ def parse_elements(text: str, source: str = "<input>", strict: bool = False) -> 
             raise ElementSetError(_bad(source, exc.lineno, f"invalid JSON: {exc.msg}")) from None
         rows = data if isinstance(data, list) else [data]
         if not all(isinstance(r, dict) for r in rows):
-            raise ElementSetError(_bad(source, 1, "OMM JSON must be an object or a list of "
-                                       "objects with CelesTrak GP keywords"))
+            raise ElementSetError(
+                _bad(
+                    source,
+                    1,
+                    "OMM JSON must be an object or a list of objects with CelesTrak GP keywords",
+                )
+            )
         records = _omm_records(((i + 1, r) for i, r in enumerate(rows)), source)
     elif kind == "omm-csv":
         reader = csv.DictReader(io.StringIO(text))
@@ -363,8 +420,14 @@ def parse_elements(text: str, source: str = "<input>", strict: bool = False) -> 
         else:
             elements.append(rec)
     if not elements and not problems:
-        raise ElementSetError(_bad(source, 1, "no element sets found (expected TLE lines or a "
-                                   "CCSDS OMM in KVN, XML, JSON or CSV)"))
+        raise ElementSetError(
+            _bad(
+                source,
+                1,
+                "no element sets found (expected TLE lines or a "
+                "CCSDS OMM in KVN, XML, JSON or CSV)",
+            )
+        )
     return ReadResult(source, elements, problems, len(elements) + len(problems))
 
 
@@ -373,16 +436,18 @@ def read_elements(path: str | Path, strict: bool = False) -> ReadResult:
     p = Path(path)
     name = str(path)
     if not p.is_file():
-        raise ElementSetError(_bad(name, 1, "no such file") if not p.exists()
-                              else _bad(name, 1, "is not a file"))
+        raise ElementSetError(
+            _bad(name, 1, "no such file") if not p.exists() else _bad(name, 1, "is not a file")
+        )
     raw = p.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if strict:
             line = raw[: exc.start].count(b"\n") + 1
-            raise ElementSetError(_bad(name, line, f"byte 0x{raw[exc.start]:02x} is not "
-                                       "UTF-8/ASCII")) from None
+            raise ElementSetError(
+                _bad(name, line, f"byte 0x{raw[exc.start]:02x} is not UTF-8/ASCII")
+            ) from None
         text = raw.decode("utf-8", errors="replace")
     return parse_elements(text, name, strict=strict)
 
@@ -398,8 +463,14 @@ def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
         if str(el.catalog_number) == wanted or el.name.upper() == wanted.upper():
             return el
     names = ", ".join(f"{e.catalog_number} ({e.name})" for e in result.elements[:5])
-    raise ElementSetError(_bad(result.source, 1, f"no object '{object_id}' in the file; it "
-                               f"holds {len(result.elements)} object(s), e.g. {names}"))
+    raise ElementSetError(
+        _bad(
+            result.source,
+            1,
+            f"no object '{object_id}' in the file; it "
+            f"holds {len(result.elements)} object(s), e.g. {names}",
+        )
+    )
 
 
 RHO0_KG_M2_ER = 0.15696615  # SGP4 reference density (kg/m^2/Earth radius), Vallado 2013 eq. 9-42
@@ -445,9 +516,21 @@ def from_mean_elements(
     sat = Satrec()
     for _ in range(6):
         sat = Satrec()
-        sat.sgp4init(WGS72, "i", catalog_number, days_1950, bstar, 0.0, 0.0, eccentricity,
-                     0.0, math.radians(inclination_deg), math.radians(arg_latitude_deg), n,
-                     math.radians(raan_deg))
+        sat.sgp4init(
+            WGS72,
+            "i",
+            catalog_number,
+            days_1950,
+            bstar,
+            0.0,
+            0.0,
+            eccentricity,
+            0.0,
+            math.radians(inclination_deg),
+            math.radians(arg_latitude_deg),
+            n,
+            math.radians(raan_deg),
+        )
         ratio = target_a_er / sat.a
         n /= ratio**1.5
         if abs(ratio - 1.0) < 1e-12:

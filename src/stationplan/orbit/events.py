@@ -74,8 +74,9 @@ def beta_angle_deg(r_teme_km: Array, v_teme_km_s: Array, t: Time) -> Array:
     return np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", h, s), -1, 1)))
 
 
-def elevation_deg(r_teme_km: Array, t: Time, site_itrs_km: Array, lat_deg: float,
-                  lon_deg: float) -> Array:
+def elevation_deg(
+    r_teme_km: Array, t: Time, site_itrs_km: Array, lat_deg: float, lon_deg: float
+) -> Array:
     """Elevation (deg) of the object above a site's horizon (geodetic up), per epoch."""
     m, _ = frames.teme_to_itrs_matrices(t)
     r_itrs = np.einsum("nij,nj->ni", m, np.atleast_2d(r_teme_km))
@@ -108,9 +109,12 @@ def eclipses(state: StateFunction, t0: Time, t1: Time, step_s: float = 5.0) -> l
     for when, new, jd in zip(iso_utc(times), np.atleast_1d(values), jds, strict=True):
         new = int(new)
         kind = {
-            (SUNLIT, PENUMBRA): "penumbra_entry", (SUNLIT, UMBRA): "umbra_entry",
-            (PENUMBRA, UMBRA): "umbra_entry", (UMBRA, PENUMBRA): "umbra_exit",
-            (UMBRA, SUNLIT): "umbra_exit", (PENUMBRA, SUNLIT): "penumbra_exit",
+            (SUNLIT, PENUMBRA): "penumbra_entry",
+            (SUNLIT, UMBRA): "umbra_entry",
+            (PENUMBRA, UMBRA): "umbra_entry",
+            (UMBRA, PENUMBRA): "umbra_exit",
+            (UMBRA, SUNLIT): "umbra_exit",
+            (PENUMBRA, SUNLIT): "penumbra_exit",
         }[(before, new)]
         out.append(Event(when, kind, {"from": names[before], "to": names[new]}, float(jd)))
         before = new
@@ -177,12 +181,17 @@ def contacts(
         else:
             best = int(np.argmax(v_max))
             t_peak, v_peak = t_max[best], float(v_max[best])
-        passes.append({
-            "aos_utc": iso_utc(a)[0], "los_utc": iso_utc(b)[0],
-            "max_elevation_utc": iso_utc(t_peak)[0], "max_elevation_deg": round(v_peak, 3),
-            "duration_s": round(float(b.tt - a.tt) * DAY_S, 1),
-            "clipped_start": k == 0, "clipped_end": k == len(flags) - 1,
-        })
+        passes.append(
+            {
+                "aos_utc": iso_utc(a)[0],
+                "los_utc": iso_utc(b)[0],
+                "max_elevation_utc": iso_utc(t_peak)[0],
+                "max_elevation_deg": round(v_peak, 3),
+                "duration_s": round(float(b.tt - a.tt) * DAY_S, 1),
+                "clipped_start": k == 0,
+                "clipped_end": k == len(flags) - 1,
+            }
+        )
     return passes
 
 
@@ -213,9 +222,11 @@ def sunlit_fraction_per_orbit(
     for i in range(len(nodes) - 1):
         a, b = nodes[i], nodes[i + 1]
         dark = sum(max(0.0, min(b, hi) - max(a, lo)) for lo, hi in intervals)
-        out.append({
-            "orbit_start_utc": names[i],
-            "period_s": round((b - a) * DAY_S, 2),
-            "sunlit_fraction": round(1.0 - dark / (b - a), 5),
-        })
+        out.append(
+            {
+                "orbit_start_utc": names[i],
+                "period_s": round((b - a) * DAY_S, 2),
+                "sunlit_fraction": round(1.0 - dark / (b - a), 5),
+            }
+        )
     return out

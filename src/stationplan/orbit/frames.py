@@ -41,23 +41,50 @@ def _tt_days(t: Time) -> Array:
     return np.atleast_1d(np.asarray(t.whole - 2451545.0, float) + np.asarray(t.tt_fraction, float))
 
 
-def _nodes(t: Time) -> tuple[Time, Array]:
-    """Hourly node epochs covering ``t`` (two at least) and their TT day numbers."""
+# Node matrices on a global hourly grid (index k = TT hours since J2000), computed once and
+# kept: event searches call the frames thousands of times on a few epochs each.
+_NODE_CACHE: dict[int, Array] = {}
+_NODE_CACHE_MAX = 400_000
+
+
+def _exact_node_rows(node_days: Array) -> Array:
+    """(K, 18): TEME->GCRS matrix and Q = (TEME->ITRS) R3(GMST82)^T at TT days from J2000."""
+    t = timescale().tt_jd(2451545.0, node_days)
+    gcrs_to_teme = np.asarray(TEME.rotation_at(t)).reshape(3, 3, -1)
+    gcrs_to_itrs = np.asarray(itrs.rotation_at(t)).reshape(3, 3, -1)
+    teme_to_gcrs = gcrs_to_teme.transpose(1, 0, 2)
+    m = np.einsum("ijk,ljk->ilk", gcrs_to_itrs, gcrs_to_teme)  # ITRS <- GCRS <- TEME
+    theta, _ = _gmst82(t)
+    q = np.einsum("ijk,klj->ilk", m, _r3(theta))  # M R3^T, R3 given as (K, 3, 3)
+    return np.concatenate([teme_to_gcrs.reshape(9, -1), q.reshape(9, -1)]).T
+
+
+def _node_rows(index: NDArray[np.int64]) -> Array:
+    missing = [int(k) for k in np.unique(index) if int(k) not in _NODE_CACHE]
+    if missing:
+        if len(_NODE_CACHE) + len(missing) > _NODE_CACHE_MAX:
+            _NODE_CACHE.clear()
+        rows = _exact_node_rows(np.array(missing, float) * NODE_STEP_S / DAY_S)
+        _NODE_CACHE.update(zip(missing, rows, strict=True))
+    return np.stack([_NODE_CACHE[int(k)] for k in index])
+
+
+def _rotations(t: Time) -> tuple[Array, Array]:
+    """(N, 3, 3) TEME->GCRS and Q matrices at each epoch of ``t``.
+
+    Interpolated between cached hourly nodes; when there are fewer epochs than nodes in the
+    span (sparse samples over years), evaluated exactly at each epoch instead.
+    """
     days = _tt_days(t)
-    lo, hi = float(days.min()), float(days.max())
-    step = NODE_STEP_S / DAY_S
-    n = max(2, int(np.ceil((hi - lo) / step)) + 2)
-    node_days = lo - step / 2 + np.arange(n) * step
-    return timescale().tt_jd(2451545.0, node_days), node_days
-
-
-def _interp_matrices(days: Array, node_days: Array, mats: Array) -> Array:
-    """Linear interpolation of (3, 3, K) matrices at ``days``: result (N, 3, 3)."""
-    flat = mats.reshape(9, -1)
-    out = np.empty((days.size, 9))
-    for k in range(9):
-        out[:, k] = np.interp(days, node_days, flat[k])
-    return out.reshape(-1, 3, 3)
+    hours = days * (DAY_S / NODE_STEP_S)
+    k0 = np.floor(hours).astype(np.int64)
+    span_nodes = int(k0.max() - k0.min()) + 2
+    if days.size < span_nodes:
+        rows = _exact_node_rows(days)
+    else:
+        w = (hours - k0)[:, None]
+        rows = _node_rows(k0) * (1.0 - w) + _node_rows(k0 + 1) * w
+    return rows[:, :9].reshape(-1, 3, 3), rows[:, 9:].reshape(-1, 3, 3)
 
 
 def _gmst82(t: Time) -> tuple[Array, Array]:
@@ -68,34 +95,26 @@ def _gmst82(t: Time) -> tuple[Array, Array]:
 def _r3(theta: Array) -> Array:
     c, s = np.cos(theta), np.sin(theta)
     z, o = np.zeros_like(theta), np.ones_like(theta)
-    return np.stack([np.stack([c, s, z], -1), np.stack([-s, c, z], -1),
-                     np.stack([z, z, o], -1)], -2)
+    return np.stack(
+        [np.stack([c, s, z], -1), np.stack([-s, c, z], -1), np.stack([z, z, o], -1)], -2
+    )
 
 
 def _r3_dot(theta: Array, rate: Array) -> Array:
     c, s = np.cos(theta), np.sin(theta)
     z = np.zeros_like(theta)
-    m = np.stack([np.stack([-s, c, z], -1), np.stack([-c, -s, z], -1),
-                  np.stack([z, z, z], -1)], -2)
+    m = np.stack([np.stack([-s, c, z], -1), np.stack([-c, -s, z], -1), np.stack([z, z, z], -1)], -2)
     return m * rate[:, None, None]
 
 
 def teme_to_gcrs_matrices(t: Time) -> Array:
     """(N, 3, 3) rotations taking TEME vectors to GCRS at each epoch of ``t``."""
-    nodes, node_days = _nodes(t)
-    mats = np.asarray(TEME.rotation_at(nodes)).transpose(1, 0, 2)  # transpose of GCRS->TEME
-    return _interp_matrices(_tt_days(t), node_days, mats)
+    return _rotations(t)[0]
 
 
 def teme_to_itrs_matrices(t: Time) -> tuple[Array, Array]:
     """(N, 3, 3) rotations TEME -> ITRS and their time derivatives (1/s)."""
-    nodes, node_days = _nodes(t)
-    gcrs_to_itrs = np.asarray(itrs.rotation_at(nodes))
-    gcrs_to_teme = np.asarray(TEME.rotation_at(nodes))
-    m_nodes = np.einsum("ijk,ljk->ilk", gcrs_to_itrs, gcrs_to_teme)  # ITRS<-GCRS<-TEME
-    th_nodes, _ = _gmst82(nodes)
-    q_nodes = np.einsum("ijk,jlk->ilk", m_nodes, _r3(th_nodes).transpose(2, 1, 0))
-    q = _interp_matrices(_tt_days(t), node_days, q_nodes)
+    q = _rotations(t)[1]
     theta, rate = _gmst82(t)
     return q @ _r3(theta), q @ _r3_dot(theta, rate)
 
@@ -155,27 +174,32 @@ def geodetic_to_itrs(lat_deg: float, lon_deg: float, alt_m: float) -> Array:
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
     h = alt_m / 1000.0
-    return np.array([
-        (n + h) * np.cos(lat) * np.cos(lon),
-        (n + h) * np.cos(lat) * np.sin(lon),
-        (n * (1.0 - WGS84_E2) + h) * np.sin(lat),
-    ])
+    return np.array(
+        [
+            (n + h) * np.cos(lat) * np.cos(lon),
+            (n + h) * np.cos(lat) * np.sin(lon),
+            (n * (1.0 - WGS84_E2) + h) * np.sin(lat),
+        ]
+    )
 
 
 def sun_gcrs_km(t: Time) -> Array:
     """Geocentric position of the Sun in GCRS (km), (N, 3), from DE421.
 
     Geometric (no light time): the 8-minute light time moves the Sun 20 arcseconds, which
-    moves a LEO shadow boundary by about a tenth of a second. Array inputs use hourly nodes
-    and cubic-accurate interpolation is not needed: the chord error over an hour is 1e-7 rad.
+    moves a LEO shadow boundary by about a tenth of a second. Dense arrays are interpolated
+    linearly between hourly nodes (chord error 1e-7 rad); sparse ones are computed exactly.
     """
     eph = ephemeris()
     earth_to_sun = eph["sun"] - eph["earth"]
     days = _tt_days(t)
-    if days.size <= 4:
+    step = NODE_STEP_S / DAY_S
+    lo = np.floor(days.min() / step)
+    n_nodes = int(np.floor(days.max() / step) - lo) + 2
+    if days.size < n_nodes:
         return np.atleast_2d(np.asarray(earth_to_sun.at(t).position.km, float).T)
-    nodes, node_days = _nodes(t)
-    pos = np.asarray(earth_to_sun.at(nodes).position.km, float)
+    node_days = (lo + np.arange(n_nodes)) * step
+    pos = np.asarray(earth_to_sun.at(timescale().tt_jd(2451545.0, node_days)).position.km, float)
     return np.stack([np.interp(days, node_days, pos[k]) for k in range(3)], axis=-1)
 
 

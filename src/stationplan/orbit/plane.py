@@ -24,7 +24,9 @@ R_EQ_KM = 6378.137
 Array = NDArray[np.float64]
 
 
-def nodal_rate_rad_s(altitude_km: float, inclination_deg: float, eccentricity: float = 0.0) -> float:
+def nodal_rate_rad_s(
+    altitude_km: float, inclination_deg: float, eccentricity: float = 0.0
+) -> float:
     """Secular J2 rate of the right ascension of the node (rad/s); negative for prograde.
 
     >>> round(float(np.degrees(nodal_rate_rad_s(415.0, 51.64))) * 86400, 2)  # ISS: ~ -5 deg/day
@@ -43,8 +45,10 @@ def plane_normal_teme(
     dt_s = (np.atleast_1d(t.tt) - epoch_jd_tt) * DAY_S
     raan = np.radians(raan0_deg) + nodal_rate_rad_s(altitude_km, inclination_deg) * dt_s
     inc = np.radians(inclination_deg)
-    return np.stack([np.sin(inc) * np.sin(raan), -np.sin(inc) * np.cos(raan),
-                     np.full_like(raan, np.cos(inc))], axis=-1)
+    return np.stack(
+        [np.sin(inc) * np.sin(raan), -np.sin(inc) * np.cos(raan), np.full_like(raan, np.cos(inc))],
+        axis=-1,
+    )
 
 
 def beta_deg(normal_teme: Array, t: Time) -> Array:

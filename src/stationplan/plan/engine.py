@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from stationplan import __version__
 from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
+from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit
 from stationplan.plan.findings import find_issues
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
-    "Orbit propagation, ground track, eclipses and ground-station contacts (flight dynamics core)",
     "Launch windows, rendezvous phasing, lifetime with reboosts and deorbit",
     "Flight manifest, docking-port schedule and crew rotation",
     "Consumables and propellant logistics",
@@ -26,12 +27,29 @@ NOT_YET_BUILT = [
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class RunResult:
+    """The plan and the bulky products written beside it (ephemerides for OEM and CZML)."""
+
+    plan: Plan
+    ephemerides: list[StationEphemeris]
+
+
 def build_plan(
     loaded: LoadedScenario,
     progress: Progress | None = None,
     now_utc: datetime | None = None,
 ) -> Plan:
-    """Compute the plan of a validated scenario.
+    """Compute the plan of a validated scenario (see :func:`run_scenario`)."""
+    return run_scenario(loaded, progress, now_utc).plan
+
+
+def run_scenario(
+    loaded: LoadedScenario,
+    progress: Progress | None = None,
+    now_utc: datetime | None = None,
+) -> RunResult:
+    """Compute the plan of a validated scenario and the ephemerides to export.
 
     ``progress`` is called with the name of each step as it starts; ``now_utc`` fixes the
     generation time stamp (tests pass one for reproducible output).
@@ -64,8 +82,17 @@ def build_plan(
                 build=build,
             )
         )
+    orbits = []
+    ephemerides = []
+    for st, summary, build in zip(sc.stations, stations, builds, strict=True):
+        say(f"orbit of {st.name}")
+        orbit, eph = analyse_station_orbit(
+            st, build, sc.ground_stations, summary.in_service_from_utc, summary.in_service_to_utc
+        )
+        orbits.append(orbit)
+        ephemerides.append(eph)
     span = sc.programme.end_utc - sc.programme.start_utc
-    return Plan(
+    plan = Plan(
         meta=PlanMeta(
             stationplan_version=__version__,
             scenario_source=loaded.source,
@@ -85,6 +112,11 @@ def build_plan(
         stations=stations,
         partners=partners,
         fleet=fleet,
+        orbits=orbits,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
+        ground_stations_used=[
+            (g.name, g.latitude_deg, g.longitude_deg) for g in sc.ground_stations
+        ],
     )
+    return RunResult(plan=plan, ephemerides=ephemerides)

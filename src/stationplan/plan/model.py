@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from stationplan.ops.assembly import StationBuild
 from stationplan.ops.fleet import VehicleCapability
+from stationplan.ops.station_orbit import StationOrbit
 from stationplan.program.contributions import PartnerSummary
 
 PLAN_SCHEMA_VERSION = 1
@@ -81,7 +82,11 @@ class Plan(BaseModel):
     stations: list[StationSummary]
     partners: list[PartnerSummary]
     fleet: list[VehicleCapability]
+    orbits: list[StationOrbit] = Field(description="Orbit section, one per station.")
     findings: list[Finding]
     not_yet_built: list[str] = Field(
         description="Parts of a full plan this version does not compute yet."
+    )
+    ground_stations_used: list[tuple[str, float, float]] = Field(
+        default_factory=list, description="Ground stations (name, latitude, longitude) in deg."
     )

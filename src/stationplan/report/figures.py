@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import resources
 
+import numpy as np
 import plotly.graph_objects as go
 
 from stationplan.plan.model import Plan
@@ -207,5 +209,128 @@ def fleet_capacity(plan: Plan) -> str:
         yaxis={"title": "t/year"},
         yaxis2={"title": "seats/year", "overlaying": "y", "side": "right"},
         legend={"orientation": "h", "y": -0.25},
+    )
+    return _html(fig)
+
+
+def _land_mask() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """0.5-degree land mask shipped with the package (see tools/make_land_mask.py)."""
+    with (
+        resources.files("stationplan.report").joinpath("data/land_mask_0p5deg.npz").open("rb") as fh
+    ):
+        data = np.load(fh)
+        shape = tuple(int(x) for x in data["shape"])
+        land = np.unpackbits(data["land_bits"])[: shape[0] * shape[1]].reshape(shape)
+        return data["lat_deg"], data["lon_deg"], land
+
+
+def _split_antimeridian(
+    lat: list[float], lon: list[float]
+) -> tuple[list[float | None], list[float | None]]:
+    out_lat: list[float | None] = []
+    out_lon: list[float | None] = []
+    for i, (a, o) in enumerate(zip(lat, lon, strict=True)):
+        if i and abs(o - lon[i - 1]) > 180.0:
+            out_lat.append(None)
+            out_lon.append(None)
+        out_lat.append(a)
+        out_lon.append(o)
+    return out_lat, out_lon
+
+
+def ground_track(plan: Plan) -> str:
+    """Ground tracks of the first orbits over an offline land mask, with ground stations."""
+    lat, lon, land = _land_mask()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Heatmap(
+            x=lon,
+            y=lat,
+            z=land.astype(float),
+            showscale=False,
+            hoverinfo="skip",
+            colorscale=[[0.0, "#eaf2fb"], [1.0, "#cfd6c4"]],
+            zsmooth=False,
+        )
+    )
+    colors = PALETTE
+    for k, orbit in enumerate(plan.orbits):
+        la, lo = _split_antimeridian(orbit.ground_track_lat_deg, orbit.ground_track_lon_deg)
+        fig.add_trace(
+            go.Scatter(
+                x=lo,
+                y=la,
+                mode="lines",
+                name=f"{orbit.station} (first orbits)",
+                line={"color": colors[k % len(colors)], "width": 2},
+                hovertemplate="%{y:.2f}°, %{x:.2f}°<extra>" + orbit.station + "</extra>",
+            )
+        )
+    gs = plan.ground_stations_used
+    if gs:
+        fig.add_trace(
+            go.Scatter(
+                x=[g[2] for g in gs],
+                y=[g[1] for g in gs],
+                text=[g[0] for g in gs],
+                mode="markers+text",
+                textposition="top center",
+                name="ground stations",
+                marker={"symbol": "triangle-up", "size": 10, "color": "#222"},
+            )
+        )
+    fig.update_xaxes(range=[-180, 180], dtick=30, title="longitude (deg)", showgrid=False)
+    fig.update_yaxes(
+        range=[-90, 90],
+        dtick=30,
+        title="latitude (deg)",
+        showgrid=False,
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    fig.update_layout(
+        title="Ground track of the first orbits",
+        height=520,
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return _html(fig)
+
+
+def beta_angle(plan: Plan) -> str:
+    """Beta angle and sunlit fraction per day across each station's service."""
+    fig = go.Figure()
+    for k, orbit in enumerate(plan.orbits):
+        dates = [b.date_utc.isoformat() for b in orbit.beta]
+        color = PALETTE[k % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=[b.beta_deg for b in orbit.beta],
+                mode="lines",
+                name=f"{orbit.station} beta (deg)",
+                line={"color": color},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=[100 * b.sunlit_fraction for b in orbit.beta],
+                mode="lines",
+                name=f"{orbit.station} sunlit (%)",
+                yaxis="y2",
+                line={"color": color, "dash": "dot", "width": 1},
+            )
+        )
+    fig.update_layout(
+        title="Beta angle and sunlit fraction of each orbit",
+        height=380,
+        yaxis={"title": "beta (deg)", "range": [-90, 90]},
+        yaxis2={
+            "title": "sunlit (% of orbit)",
+            "overlaying": "y",
+            "side": "right",
+            "range": [50, 100],
+        },
+        legend={"orientation": "h", "y": -0.2},
     )
     return _html(fig)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from stationplan.ops.station_orbit import CONTACT_WINDOW_DAYS
 from stationplan.plan.model import Plan, Severity
 from stationplan.report import figures
 
@@ -49,4 +50,7 @@ def render_report(plan: Plan) -> str:
         fig_buildup=figures.buildup(plan),
         fig_shares=figures.partner_shares(plan),
         fig_fleet=figures.fleet_capacity(plan),
+        fig_track=figures.ground_track(plan),
+        fig_beta=figures.beta_angle(plan),
+        contact_days=CONTACT_WINDOW_DAYS,
     )
