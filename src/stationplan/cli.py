@@ -13,6 +13,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -218,6 +220,243 @@ def schema(
             sys.stdout.write(text)
         else:
             write_text_atomic(output, text)
+
+
+
+
+def _parse_utc(text: str, option: str) -> datetime:
+    """An aware UTC datetime from ISO 8601 text (a plain date is 00:00 UTC)."""
+    from stationplan.errors import ArgumentError
+
+    value = text.strip().replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ArgumentError(
+            f"{option}: '{text}' is not an ISO 8601 UTC time; expected e.g. 2025-01-01T00:00:00Z",
+            source="command line",
+        ) from None
+    if when.tzinfo is None:
+        if len(value) == 10:
+            return when.replace(tzinfo=UTC)
+        raise ArgumentError(
+            f"{option}: '{text}' has no time zone; add Z (UTC), e.g. {text}Z",
+            source="command line",
+        )
+    return when.astimezone(UTC)
+
+
+def _span(start: str, end: str) -> tuple[datetime, datetime]:
+    from stationplan.errors import ArgumentError
+
+    t0, t1 = _parse_utc(start, "--start"), _parse_utc(end, "--end")
+    if t1 <= t0:
+        raise ArgumentError(
+            f"--end ({end}) must be after --start ({start})", source="command line"
+        )
+    return t0, t1
+
+
+class Frame(StrEnum):
+    """Output frames of `propagate`."""
+
+    teme = "teme"
+    gcrs = "gcrs"
+    itrs = "itrs"
+    geodetic = "geodetic"
+
+
+class Model(StrEnum):
+    """Propagation models."""
+
+    sgp4 = "sgp4"
+    numerical = "numerical"
+
+
+class Format(StrEnum):
+    """Output formats of `propagate`."""
+
+    csv = "csv"
+    json = "json"
+    oem = "oem"
+    czml = "czml"
+
+
+class EventKind(StrEnum):
+    """Event kinds of `events`."""
+
+    eclipse = "eclipse"
+    contact = "contact"
+    node = "node"
+
+
+@app.command()
+def propagate(
+    elements_file: Annotated[Path, typer.Argument(help="TLE/3LE or OMM (KVN, XML, JSON, CSV).")],
+    start: Annotated[str, typer.Option("--start", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--end", help="End, UTC ISO 8601.")],
+    step: Annotated[float, typer.Option("--step", help="Step (s).")] = 60.0,
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Catalog number or name (default: first).")
+    ] = None,
+    frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
+    model: Annotated[Model, typer.Option("--model", help="Propagation model.")] = Model.sgp4,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+) -> None:
+    """Propagate one object's element set and write its ephemeris."""
+    import numpy as np
+
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit import frames
+    from stationplan.orbit.elements import find_object, read_elements
+    from stationplan.orbit.propagate import propagate_sgp4
+    from stationplan.orbit.timescale import iso_utc, time_grid, to_datetimes
+    from stationplan.report import write_text_atomic
+    from stationplan.report.ephemeris import ephemeris_csv, ephemeris_czml, ephemeris_oem
+
+    with _handled():
+        if not step > 0:
+            raise ArgumentError(f"--step must be positive (got {step:g} s)", "command line")
+        t0, t1 = _span(start, end)
+        if (t1 - t0).total_seconds() / step > 5_000_000:
+            raise ArgumentError(
+                "--step is too small for the span: more than 5 million epochs", "command line"
+            )
+        result = read_elements(elements_file)
+        for problem in result.problems[:5]:
+            _err().print(f"warning: skipped {problem}")
+        el = find_object(result, object_id)
+        t = time_grid(t0, t1, step)
+        if model is Model.numerical:
+            from stationplan.orbit.numerical import cowell_from_satrec, default_force_model
+
+            cow = cowell_from_satrec(el.satrec, t, default_force_model())
+            r, v = cow.r_teme_km, cow.v_teme_km_s
+        else:
+            res = propagate_sgp4(el, t)
+            r, v = res.r_teme_km[0], res.v_teme_km_s[0]
+            for i, reason in res.failures().items():
+                _err().print(f"warning: SGP4 failed for object {i}: {reason}; rows are NaN")
+        times = to_datetimes(t)
+        ref = {"teme": "TEME", "gcrs": "GCRF", "itrs": "ITRF", "geodetic": "ITRF"}[frame.value]
+        if frame is Frame.gcrs:
+            r, v = frames.teme_to_gcrs(r, v, t)
+        elif frame in (Frame.itrs, Frame.geodetic):
+            r, v = frames.teme_to_itrs(r, v, t)
+        if fmt is Format.csv:
+            if frame is Frame.geodetic:
+                g = frames.itrs_to_geodetic(r)
+                text = ephemeris_csv(times, lat_deg=g.lat_deg, lon_deg=g.lon_deg, alt_km=g.alt_km)
+            else:
+                text = ephemeris_csv(times, r_km=r, v_km_s=v)
+        elif fmt is Format.json:
+            rows: list[dict[str, object]] = []
+            if frame is Frame.geodetic:
+                g = frames.itrs_to_geodetic(r)
+                for s, la, lo, al in zip(iso_utc(t), g.lat_deg, g.lon_deg, g.alt_km, strict=True):
+                    rows.append({"time_utc": s, "lat_deg": _num(la), "lon_deg": _num(lo),
+                                 "alt_km": _num(al)})
+            else:
+                for s, rr, vv in zip(iso_utc(t), r, v, strict=True):
+                    rows.append({"time_utc": s, **dict(zip(
+                        ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"],
+                        [_num(x) for x in np.concatenate([rr, vv])], strict=True))})
+            text = json.dumps({"object": el.name, "catalog_number": el.catalog_number,
+                               "frame": frame.value, "model": model.value, "states": rows}) + "\n"
+        elif fmt is Format.oem:
+            if frame is Frame.geodetic:
+                raise ArgumentError("OEM holds Cartesian states: use --frame teme, gcrs or itrs",
+                                    "command line")
+            text = ephemeris_oem(times, r, v, object_name=el.name,
+                                 object_id=str(el.catalog_number), ref_frame=ref)  # type: ignore[arg-type]
+        else:
+            if frame not in (Frame.gcrs, Frame.itrs):
+                raise ArgumentError("CZML needs --frame gcrs (inertial) or itrs (fixed)",
+                                    "command line")
+            text = ephemeris_czml(times, r, ref_frame=ref, object_id=str(el.catalog_number),  # type: ignore[arg-type]
+                                  object_name=el.name)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(output, text)
+
+
+def _num(x: float) -> float | None:
+    import math
+
+    return None if math.isnan(float(x)) else round(float(x), 9)
+
+
+def _site(text: str) -> tuple[float, float, float]:
+    from stationplan.errors import ArgumentError
+
+    parts = text.split(",")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+        alt = float(parts[2]) if len(parts) > 2 else 0.0
+    except (ValueError, IndexError):
+        raise ArgumentError(
+            f"--station: '{text}' is not LAT,LON[,ALT_M]; expected e.g. 45.92,63.34,100",
+            "command line",
+        ) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 360) or len(parts) > 3:
+        raise ArgumentError(
+            f"--station: '{text}': latitude must be within -90..90 and longitude -180..360",
+            "command line",
+        )
+    return lat, lon, alt
+
+
+@app.command("events")
+def events_command(
+    elements_file: Annotated[Path, typer.Argument(help="TLE/3LE or OMM file.")],
+    start: Annotated[str, typer.Option("--start", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--end", help="End, UTC ISO 8601.")],
+    kind: Annotated[EventKind, typer.Option("--kind", help="Which events.")],
+    object_id: Annotated[str | None, typer.Option("--object", help="Catalog number or name.")] = None,
+    station: Annotated[
+        str | None, typer.Option("--station", help="Ground site LAT,LON[,ALT_M] for contacts.")
+    ] = None,
+    min_elevation: Annotated[
+        float, typer.Option("--min-elevation", help="Elevation mask (deg).")
+    ] = 0.0,
+) -> None:
+    """Find eclipse, ground-contact or node-crossing events; print them as JSON."""
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit import events as ev
+    from stationplan.orbit.elements import find_object, read_elements
+    from stationplan.orbit.propagate import propagate_sgp4
+    from stationplan.orbit.timescale import as_time
+
+    with _handled():
+        t0, t1 = _span(start, end)
+        if (t1 - t0).days > 366:
+            raise ArgumentError("the span is limited to 366 days", "command line")
+        if not 0 <= min_elevation < 90:
+            raise ArgumentError(
+                f"--min-elevation must be within 0..90 deg (got {min_elevation:g})",
+                "command line",
+            )
+        el = find_object(read_elements(elements_file), object_id)
+
+        def state(t: object) -> tuple[object, object]:
+            res = propagate_sgp4(el, t)  # type: ignore[arg-type]
+            return res.r_teme_km[0], res.v_teme_km_s[0]
+
+        a, b = as_time(t0), as_time(t1)
+        found: list[dict[str, object]]
+        if kind is EventKind.eclipse:
+            found = [e.as_dict() for e in ev.eclipses(state, a, b)]  # type: ignore[arg-type]
+        elif kind is EventKind.node:
+            found = [e.as_dict() for e in ev.node_crossings(state, a, b)]  # type: ignore[arg-type]
+        else:
+            if station is None:
+                raise ArgumentError("--kind contact needs --station LAT,LON[,ALT_M]",
+                                    "command line")
+            lat, lon, alt = _site(station)
+            found = ev.contacts(state, a, b, lat, lon, alt, min_elevation)  # type: ignore[arg-type]
+        sys.stdout.write(json.dumps(found, indent=1, default=float) + "\n")
 
 
 def main() -> None:

@@ -78,8 +78,8 @@ def elevation_deg(
     r_teme_km: Array, t: Time, site_itrs_km: Array, lat_deg: float, lon_deg: float
 ) -> Array:
     """Elevation (deg) of the object above a site's horizon (geodetic up), per epoch."""
-    m, _ = frames.teme_to_itrs_matrices(t)
-    r_itrs = np.einsum("nij,nj->ni", m, np.atleast_2d(r_teme_km))
+    r = np.atleast_2d(r_teme_km)
+    r_itrs, _ = frames.teme_to_itrs(r, np.zeros_like(r), t)
     rho = r_itrs - site_itrs_km
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
