@@ -24,6 +24,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from stationplan import __version__
 from stationplan.errors import StationplanInputError
+from stationplan.report.ephemeris import RefFrame
 
 app = typer.Typer(
     name="stationplan",
@@ -222,8 +223,6 @@ def schema(
             write_text_atomic(output, text)
 
 
-
-
 def _parse_utc(text: str, option: str) -> datetime:
     """An aware UTC datetime from ISO 8601 text (a plain date is 00:00 UTC)."""
     from stationplan.errors import ArgumentError
@@ -251,9 +250,7 @@ def _span(start: str, end: str) -> tuple[datetime, datetime]:
 
     t0, t1 = _parse_utc(start, "--start"), _parse_utc(end, "--end")
     if t1 <= t0:
-        raise ArgumentError(
-            f"--end ({end}) must be after --start ({start})", source="command line"
-        )
+        raise ArgumentError(f"--end ({end}) must be after --start ({start})", source="command line")
     return t0, t1
 
 
@@ -264,6 +261,14 @@ class Frame(StrEnum):
     gcrs = "gcrs"
     itrs = "itrs"
     geodetic = "geodetic"
+
+
+REF_FRAMES: dict[str, RefFrame] = {
+    "teme": "TEME",
+    "gcrs": "GCRF",
+    "itrs": "ITRF",
+    "geodetic": "ITRF",
+}
 
 
 class Model(StrEnum):
@@ -339,7 +344,7 @@ def propagate(
             for i, reason in res.failures().items():
                 _err().print(f"warning: SGP4 failed for object {i}: {reason}; rows are NaN")
         times = to_datetimes(t)
-        ref = {"teme": "TEME", "gcrs": "GCRF", "itrs": "ITRF", "geodetic": "ITRF"}[frame.value]
+        ref: RefFrame = REF_FRAMES[frame.value]
         if frame is Frame.gcrs:
             r, v = frames.teme_to_gcrs(r, v, t)
         elif frame in (Frame.itrs, Frame.geodetic):
@@ -355,27 +360,60 @@ def propagate(
             if frame is Frame.geodetic:
                 g = frames.itrs_to_geodetic(r)
                 for s, la, lo, al in zip(iso_utc(t), g.lat_deg, g.lon_deg, g.alt_km, strict=True):
-                    rows.append({"time_utc": s, "lat_deg": _num(la), "lon_deg": _num(lo),
-                                 "alt_km": _num(al)})
+                    rows.append(
+                        {
+                            "time_utc": s,
+                            "lat_deg": _num(la),
+                            "lon_deg": _num(lo),
+                            "alt_km": _num(al),
+                        }
+                    )
             else:
                 for s, rr, vv in zip(iso_utc(t), r, v, strict=True):
-                    rows.append({"time_utc": s, **dict(zip(
-                        ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"],
-                        [_num(x) for x in np.concatenate([rr, vv])], strict=True))})
-            text = json.dumps({"object": el.name, "catalog_number": el.catalog_number,
-                               "frame": frame.value, "model": model.value, "states": rows}) + "\n"
+                    rows.append(
+                        {
+                            "time_utc": s,
+                            **dict(
+                                zip(
+                                    ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"],
+                                    [_num(x) for x in np.concatenate([rr, vv])],
+                                    strict=True,
+                                )
+                            ),
+                        }
+                    )
+            text = (
+                json.dumps(
+                    {
+                        "object": el.name,
+                        "catalog_number": el.catalog_number,
+                        "frame": frame.value,
+                        "model": model.value,
+                        "states": rows,
+                    }
+                )
+                + "\n"
+            )
         elif fmt is Format.oem:
             if frame is Frame.geodetic:
-                raise ArgumentError("OEM holds Cartesian states: use --frame teme, gcrs or itrs",
-                                    "command line")
-            text = ephemeris_oem(times, r, v, object_name=el.name,
-                                 object_id=str(el.catalog_number), ref_frame=ref)  # type: ignore[arg-type]
+                raise ArgumentError(
+                    "OEM holds Cartesian states: use --frame teme, gcrs or itrs", "command line"
+                )
+            text = ephemeris_oem(
+                times, r, v, object_name=el.name, object_id=str(el.catalog_number), ref_frame=ref
+            )
         else:
             if frame not in (Frame.gcrs, Frame.itrs):
-                raise ArgumentError("CZML needs --frame gcrs (inertial) or itrs (fixed)",
-                                    "command line")
-            text = ephemeris_czml(times, r, ref_frame=ref, object_id=str(el.catalog_number),  # type: ignore[arg-type]
-                                  object_name=el.name)
+                raise ArgumentError(
+                    "CZML needs --frame gcrs (inertial) or itrs (fixed)", "command line"
+                )
+            text = ephemeris_czml(
+                times,
+                r,
+                ref_frame=ref,
+                object_id=str(el.catalog_number),
+                object_name=el.name,
+            )
         if output is None:
             sys.stdout.write(text)
         else:
@@ -414,7 +452,9 @@ def events_command(
     start: Annotated[str, typer.Option("--start", help="Start, UTC ISO 8601.")],
     end: Annotated[str, typer.Option("--end", help="End, UTC ISO 8601.")],
     kind: Annotated[EventKind, typer.Option("--kind", help="Which events.")],
-    object_id: Annotated[str | None, typer.Option("--object", help="Catalog number or name.")] = None,
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Catalog number or name.")
+    ] = None,
     station: Annotated[
         str | None, typer.Option("--station", help="Ground site LAT,LON[,ALT_M] for contacts.")
     ] = None,
@@ -426,7 +466,7 @@ def events_command(
     from stationplan.errors import ArgumentError
     from stationplan.orbit import events as ev
     from stationplan.orbit.elements import find_object, read_elements
-    from stationplan.orbit.propagate import propagate_sgp4
+    from stationplan.orbit.propagate import sgp4_trajectory
     from stationplan.orbit.timescale import as_time
 
     with _handled():
@@ -440,22 +480,20 @@ def events_command(
             )
         el = find_object(read_elements(elements_file), object_id)
 
-        def state(t: object) -> tuple[object, object]:
-            res = propagate_sgp4(el, t)  # type: ignore[arg-type]
-            return res.r_teme_km[0], res.v_teme_km_s[0]
-
+        state = sgp4_trajectory(el)
         a, b = as_time(t0), as_time(t1)
         found: list[dict[str, object]]
         if kind is EventKind.eclipse:
-            found = [e.as_dict() for e in ev.eclipses(state, a, b)]  # type: ignore[arg-type]
+            found = [e.as_dict() for e in ev.eclipses(state, a, b)]
         elif kind is EventKind.node:
-            found = [e.as_dict() for e in ev.node_crossings(state, a, b)]  # type: ignore[arg-type]
+            found = [e.as_dict() for e in ev.node_crossings(state, a, b)]
         else:
             if station is None:
-                raise ArgumentError("--kind contact needs --station LAT,LON[,ALT_M]",
-                                    "command line")
+                raise ArgumentError(
+                    "--kind contact needs --station LAT,LON[,ALT_M]", "command line"
+                )
             lat, lon, alt = _site(station)
-            found = ev.contacts(state, a, b, lat, lon, alt, min_elevation)  # type: ignore[arg-type]
+            found = ev.contacts(state, a, b, lat, lon, alt, min_elevation)
         sys.stdout.write(json.dumps(found, indent=1, default=float) + "\n")
 
 

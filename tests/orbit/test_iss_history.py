@@ -11,6 +11,7 @@ debris avoidance) between sets — which give the long tail. Bounds are on the m
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ def history_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
     }
     sets = [by_epoch[k] for k in sorted(by_epoch)]
     spans, errors = [], []
-    for a, b in zip(sets, sets[1:], strict=False):
+    for a, b in itertools.pairwise(sets):
         jd, fr = b.satrec.jdsatepoch, b.satrec.jdsatepochF
         predicted = propagate_sgp4_jd(a, jd, fr, "sgp4").r_teme_km[0, 0]
         actual = propagate_sgp4_jd(b, jd, fr, "sgp4").r_teme_km[0, 0]

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from pydantic import BaseModel, Field
-from skyfield.timelib import Time
 
 from stationplan.ops.assembly import StationBuild
 from stationplan.orbit import events, frames, plane
@@ -27,7 +26,7 @@ from stationplan.orbit.elements import (
     parse_tle,
     summarize,
 )
-from stationplan.orbit.propagate import propagate_sgp4
+from stationplan.orbit.propagate import propagate_sgp4, sgp4_trajectory
 from stationplan.orbit.timescale import as_time, time_grid, to_datetimes
 from stationplan.scenario.models import GroundStation, Station
 
@@ -126,21 +125,13 @@ def station_elements(station: Station, build: StationBuild) -> ElementSet:
     )
 
 
-def _state_fn(el: ElementSet) -> events.StateFunction:
-    def state(t: Time) -> tuple[np.ndarray, np.ndarray]:
-        res = propagate_sgp4(el, t)
-        return res.r_teme_km[0], res.v_teme_km_s[0]
-
-    return state
-
-
 def _contacts(state: events.StateFunction, start: datetime, gs: GroundStation) -> ContactSummary:
     t0 = as_time(start)
     t1 = as_time(start + timedelta(days=CONTACT_WINDOW_DAYS))
     passes = events.contacts(
         state, t0, t1, gs.latitude_deg, gs.longitude_deg, gs.altitude_m, gs.min_elevation_deg
     )
-    minutes = [float(p["duration_s"]) / 60.0 for p in passes]  # type: ignore[arg-type]
+    minutes = [float(p["duration_s"]) / 60.0 for p in passes]
     return ContactSummary(
         ground_station=gs.name,
         min_elevation_deg=gs.min_elevation_deg,
@@ -164,7 +155,7 @@ def analyse_station_orbit(
     el = station_elements(station, build)
     summary = summarize(el)
     start = max(service_from, summary.epoch_utc) if summary.epoch_utc < service_to else service_from
-    state = _state_fn(el)
+    state = sgp4_trajectory(el)
 
     period_s = summary.period_min * 60.0
     track_t = time_grid(

@@ -298,7 +298,7 @@ def omm_from_fields(
     values["EPOCH"] = epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
     if len(values["OBJECT_ID"]) < 3:
         values["OBJECT_ID"] = "0000-000A"
-    for key in _OMM_REQUIRED + ("BSTAR", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT"):
+    for key in (*_OMM_REQUIRED, "BSTAR", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT"):
         if key == "EPOCH":
             continue
         try:

@@ -71,7 +71,8 @@ def beta_angle_deg(r_teme_km: Array, v_teme_km_s: Array, t: Time) -> Array:
     h /= np.linalg.norm(h, axis=1)[:, None]
     s = frames.sun_teme_km(t)
     s /= np.linalg.norm(s, axis=1)[:, None]
-    return np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", h, s), -1, 1)))
+    out: Array = np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", h, s), -1, 1)))
+    return out
 
 
 def elevation_deg(
@@ -83,7 +84,8 @@ def elevation_deg(
     rho = r_itrs - site_itrs_km
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-    return np.degrees(np.arcsin(np.clip(rho @ up / np.linalg.norm(rho, axis=1), -1, 1)))
+    out: Array = np.degrees(np.arcsin(np.clip(rho @ up / np.linalg.norm(rho, axis=1), -1, 1)))
+    return out
 
 
 def _discrete(fn: Callable[[Time], Any], step_s: float) -> Callable[[Time], Any]:

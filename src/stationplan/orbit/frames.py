@@ -143,8 +143,14 @@ def teme_to_itrs(r_teme_km: Array, v_teme_km_s: Array, t: Time) -> tuple[Array, 
     theta, rate = _gmst82(t)
     c, s = np.cos(theta), np.sin(theta)
     r_pef = np.stack([c * r[:, 0] + s * r[:, 1], -s * r[:, 0] + c * r[:, 1], r[:, 2]], axis=-1)
-    v_pef = np.stack([c * v[:, 0] + s * v[:, 1] + rate * r_pef[:, 1],
-                      -s * v[:, 0] + c * v[:, 1] - rate * r_pef[:, 0], v[:, 2]], axis=-1)
+    v_pef = np.stack(
+        [
+            c * v[:, 0] + s * v[:, 1] + rate * r_pef[:, 1],
+            -s * v[:, 0] + c * v[:, 1] - rate * r_pef[:, 0],
+            v[:, 2],
+        ],
+        axis=-1,
+    )
     return np.einsum("nij,nj->ni", q, r_pef), np.einsum("nij,nj->ni", q, v_pef)
 
 
@@ -226,7 +232,8 @@ def sun_teme_km(t: Time) -> Array:
     n_nodes = int(np.floor(days.max() / step) - lo) + 2
     if days.size < n_nodes:
         m = teme_to_gcrs_matrices(t)
-        return np.einsum("nji,nj->ni", m, sun_gcrs_km(t))
+        out: Array = np.einsum("nji,nj->ni", m, sun_gcrs_km(t))
+        return out
     node_days = (lo + np.arange(n_nodes)) * step
     nodes = timescale().tt_jd(2451545.0, node_days)
     sun = np.einsum("nji,nj->ni", teme_to_gcrs_matrices(nodes), sun_gcrs_km(nodes))

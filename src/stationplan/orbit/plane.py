@@ -55,7 +55,8 @@ def beta_deg(normal_teme: Array, t: Time) -> Array:
     """Beta angle (deg): the Sun's elevation above the orbit plane."""
     s = frames.sun_teme_km(t)
     s /= np.linalg.norm(s, axis=1)[:, None]
-    return np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", normal_teme, s), -1.0, 1.0)))
+    out: Array = np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", normal_teme, s), -1.0, 1.0)))
+    return out
 
 
 def sunlit_fraction(beta: Array, altitude_km: float) -> Array:

@@ -14,7 +14,7 @@ Output frame: TEME of date, km and km/s.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -144,3 +144,15 @@ def propagate_sgp4_jd(
     r[failed] = np.nan
     v[failed] = np.nan
     return Sgp4Result(r, v, e, tuple(used))
+
+
+def sgp4_trajectory(
+    el: ElementSet | Satrec,
+) -> Callable[[Time], tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """A trajectory function (Time -> TEME r (N, 3) km, v (N, 3) km/s) for the event search."""
+
+    def state(t: Time) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        res = propagate_sgp4(el, t)
+        return res.r_teme_km[0], res.v_teme_km_s[0]
+
+    return state
