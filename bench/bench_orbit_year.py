@@ -55,9 +55,17 @@ def main() -> None:
     print(f"bare SGP4 (SatrecArray): {bare_s:.3f} s")
     print(f"SGP4 + ITRS + geodetic + eclipse flags: {full_s:.3f} s (first run {cold:.3f} s)")
     print(f"ratio: {full_s / bare_s:.2f} (goal <= 2)")
-    print(json.dumps({"epochs": n, "bare_sgp4_s": round(bare_s, 4), "wall_s": round(full_s, 4),
-                      "first_run_s": round(cold, 4),
-                      "ratio_to_raw_sgp4": round(full_s / bare_s, 3)}))
+    print(
+        json.dumps(
+            {
+                "epochs": n,
+                "bare_sgp4_s": round(bare_s, 4),
+                "wall_s": round(full_s, 4),
+                "first_run_s": round(cold, 4),
+                "ratio_to_raw_sgp4": round(full_s / bare_s, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,14 @@ from stationplan.orbit.elements import read_elements
 from stationplan.orbit.propagate import heyoka_available, propagate_sgp4
 from stationplan.orbit.timescale import timescale
 
-CATALOG = (Path(__file__).resolve().parents[2] / "shared" / "data" / "tle" / "catalog"
-           / "spacetrack_full_catalog_3le_2022-01-22_ReeceHumphreys-ODAP.3le")
+CATALOG = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "tle"
+    / "catalog"
+    / "spacetrack_full_catalog_3le_2022-01-22_ReeceHumphreys-ODAP.3le"
+)
 
 
 def main() -> None:
@@ -28,8 +34,11 @@ def main() -> None:
     objects = result.elements
     t = timescale().utc(2022, 1, 23, 0, np.arange(0.0, 1440.0, 10.0))
     work = len(objects) * len(t)
-    figures: dict[str, float] = {"objects": len(objects), "epochs": len(t),
-                                 "catalog_read_s": round(read_s, 3)}
+    figures: dict[str, float] = {
+        "objects": len(objects),
+        "epochs": len(t),
+        "catalog_read_s": round(read_s, 3),
+    }
     print(f"catalog read: {len(objects):,} objects in {read_s:.3f} s")
     started = time.perf_counter()
     a = propagate_sgp4(objects, t, "sgp4")
@@ -44,14 +53,22 @@ def main() -> None:
         diff = np.abs(a.r_teme_km - b.r_teme_km)
         worst = np.where(np.isnan(diff), 0.0, diff).max(axis=(1, 2))
         over = int((worst > 1e-6).sum())
-        figures.update({"heyoka_object_epochs_per_s": round(work / hy_s),
-                        "ratio_heyoka_to_sgp4": round(sgp4_s / hy_s, 2),
-                        "objects_differing_over_1mm": over,
-                        "max_difference_km": round(float(worst.max()), 4)})
-        print(f"heyoka (near-Earth; deep-space via sgp4): {hy_s:.2f} s = {work / hy_s:,.0f}/s, "
-              f"{sgp4_s / hy_s:.2f}x sgp4")
-        print(f"objects differing > 1 mm between backends: {over} of {len(objects)} "
-              f"(worst {worst.max():.3f} km)")
+        figures.update(
+            {
+                "heyoka_object_epochs_per_s": round(work / hy_s),
+                "ratio_heyoka_to_sgp4": round(sgp4_s / hy_s, 2),
+                "objects_differing_over_1mm": over,
+                "max_difference_km": round(float(worst.max()), 4),
+            }
+        )
+        print(
+            f"heyoka (near-Earth; deep-space via sgp4): {hy_s:.2f} s = {work / hy_s:,.0f}/s, "
+            f"{sgp4_s / hy_s:.2f}x sgp4"
+        )
+        print(
+            f"objects differing > 1 mm between backends: {over} of {len(objects)} "
+            f"(worst {worst.max():.3f} km)"
+        )
     print(json.dumps(figures))
 
 

@@ -308,8 +308,20 @@ def propagate(
     model: Annotated[Model, typer.Option("--model", help="Propagation model.")] = Model.sgp4,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    f107: Annotated[
+        float, typer.Option("--f107", help="Numerical model: constant F10.7 (sfu).")
+    ] = 150.0,
+    ap: Annotated[float, typer.Option("--ap", help="Numerical model: constant daily Ap.")] = 15.0,
+    space_weather: Annotated[
+        Path | None,
+        typer.Option("--space-weather", help="Numerical model: CelesTrak/CSSI space-weather file."),
+    ] = None,
 ) -> None:
-    """Propagate one object's element set and write its ephemeris."""
+    """Propagate one object's element set and write its ephemeris.
+
+    The numerical model starts from the SGP4 state at the element epoch and takes the drag
+    ballistic coefficient from B* (C_D A / m = 2 B* / rho0, Vallado eq. 9-42).
+    """
     import numpy as np
 
     from stationplan.errors import ArgumentError
@@ -334,9 +346,23 @@ def propagate(
         el = find_object(result, object_id)
         t = time_grid(t0, t1, step)
         if model is Model.numerical:
-            from stationplan.orbit.numerical import cowell_from_satrec, default_force_model
+            from stationplan.orbit.elements import RHO0_KG_M2_ER
+            from stationplan.orbit.numerical import ForceModel, cowell_from_satrec
+            from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
 
-            cow = cowell_from_satrec(el.satrec, t, default_force_model())
+            weather = (
+                read_space_weather(space_weather)
+                if space_weather is not None
+                else SpaceWeather.constant(f107, f107, ap)
+            )
+            area_per_kg = max(0.0, 2.0 * float(el.satrec.bstar) / RHO0_KG_M2_ER / 2.2)
+            force = ForceModel(
+                mass_kg=1.0,
+                drag_area_m2=area_per_kg,
+                srp_area_m2=area_per_kg,
+                space_weather=weather,
+            )
+            cow = cowell_from_satrec(el.satrec, t, force)
             r, v = cow.r_teme_km, cow.v_teme_km_s
         else:
             res = propagate_sgp4(el, t)

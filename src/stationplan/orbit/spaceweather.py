@@ -576,11 +576,12 @@ _CSSI_BLOCKS = {
 
 
 def _cssi_row(text: str, line: int, source: str, kind: str, monthly: bool) -> _Row:
-    if len(text.rstrip("\r\n")) < _CSSI_MIN_WIDTH:
+    width = len(text.rstrip("\r\n"))
+    if width < _CSSI_MIN_WIDTH:
         raise StationplanInputError(
             Problem(
                 source,
-                f"{len(text.rstrip())} characters, expected at least {_CSSI_MIN_WIDTH} "
+                f"{width} characters, expected at least {_CSSI_MIN_WIDTH} "
                 "(CSSI FORMAT(I4,I3,I3,I5,I3,8I3,I4,8I4,I4,F4.1,I2,I4,F6.1,I2,5F6.1))",
                 line=line,
             )
