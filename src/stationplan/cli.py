@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from stationplan import __version__
-from stationplan.errors import StationplanInputError
+from stationplan.errors import Problem, StationplanInputError
 from stationplan.report.ephemeris import RefFrame
 
 app = typer.Typer(
@@ -316,6 +316,9 @@ def propagate(
         Path | None,
         typer.Option("--space-weather", help="Numerical model: CelesTrak/CSSI space-weather file."),
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A bad record in the file is fatal (default: skip).")
+    ] = False,
 ) -> None:
     """Propagate one object's element set and write its ephemeris.
 
@@ -340,9 +343,8 @@ def propagate(
             raise ArgumentError(
                 "--step is too small for the span: more than 5 million epochs", "command line"
             )
-        result = read_elements(elements_file)
-        for problem in result.problems[:5]:
-            _err().print(f"warning: skipped {problem}")
+        result = read_elements(elements_file, strict=strict)
+        _report_skipped(result.problems)
         el = find_object(result, object_id)
         t = time_grid(t0, t1, step)
         if model is Model.numerical:
@@ -446,6 +448,19 @@ def propagate(
             write_text_atomic(output, text)
 
 
+def _report_skipped(problems: list[Problem]) -> None:
+    """Tell how many bad records were skipped, with the first few."""
+    if not problems:
+        return
+    err = _err()
+    for problem in problems[:5]:
+        err.print(f"warning: skipped {problem}")
+    if len(problems) > 5:
+        err.print(
+            f"warning: {len(problems)} bad records skipped in all (--strict makes them fatal)"
+        )
+
+
 def _num(x: float) -> float | None:
     import math
 
@@ -487,6 +502,9 @@ def events_command(
     min_elevation: Annotated[
         float, typer.Option("--min-elevation", help="Elevation mask (deg).")
     ] = 0.0,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A bad record in the file is fatal (default: skip).")
+    ] = False,
 ) -> None:
     """Find eclipse, ground-contact or node-crossing events; print them as JSON."""
     from stationplan.errors import ArgumentError
@@ -504,7 +522,9 @@ def events_command(
                 f"--min-elevation must be within 0..90 deg (got {min_elevation:g})",
                 "command line",
             )
-        el = find_object(read_elements(elements_file), object_id)
+        result = read_elements(elements_file, strict=strict)
+        _report_skipped(result.problems)
+        el = find_object(result, object_id)
 
         state = sgp4_trajectory(el)
         a, b = as_time(t0), as_time(t1)

@@ -140,3 +140,96 @@ def test_plan_roundtrip_is_exact() -> None:
     plan = build_plan(load_scenario(), now_utc=datetime(2026, 1, 1, tzinfo=UTC))
     again = Plan.model_validate_json(plan.model_dump_json())
     assert again == plan
+
+
+ISS_TLE = (
+    "ISS (ZARYA)\n"
+    "1 25544U 98067A   15086.17334635  .00015434  00000-0  22972-3 0  9994\n"
+    "2 25544  51.6460 133.7315 0007136 144.2025 255.6332 15.55307244935270\n"
+)
+
+
+def test_propagate_csv_geodetic(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "propagate",
+            str(f),
+            "--start",
+            "2015-03-27T06:00:00Z",
+            "--end",
+            "2015-03-27T06:02:00Z",
+            "--step",
+            "60",
+            "--frame",
+            "geodetic",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "time_utc,lat_deg,lon_deg,alt_km"
+    assert lines[1].startswith("2015-03-27T06:00:00.000Z,") and len(lines) == 4
+
+
+def test_propagate_and_events_bad_input(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE.replace("9994", "9995"), encoding="utf-8")
+    args = ["--start", "2015-03-27T06:00:00Z", "--end", "2015-03-27T07:00:00Z"]
+    strict = runner.invoke(app, ["propagate", str(f), *args, "--strict"])
+    assert strict.exit_code == 2
+    assert "iss.tle:2: TLE line 1 checksum is 5 but the line sums to 4" in strict.output
+    good = tmp_path / "good.tle"
+    good.write_text(ISS_TLE, encoding="utf-8")
+    assert runner.invoke(app, ["propagate", str(good), *args, "--step", "0"]).exit_code == 2
+    swapped = runner.invoke(
+        app,
+        [
+            "propagate",
+            str(good),
+            "--start",
+            "2015-03-28T00:00:00Z",
+            "--end",
+            "2015-03-27T00:00:00Z",
+        ],
+    )
+    assert swapped.exit_code == 2 and "must be after --start" in swapped.output
+    naive = runner.invoke(
+        app,
+        [
+            "events",
+            str(good),
+            "--start",
+            "2015-03-27T06:00:00",
+            "--end",
+            "2015-03-27T07:00:00Z",
+            "--kind",
+            "eclipse",
+        ],
+    )
+    assert naive.exit_code == 2 and "has no time zone" in naive.output
+    no_site = runner.invoke(app, ["events", str(good), *args, "--kind", "contact"])
+    assert no_site.exit_code == 2 and "needs --station" in no_site.output
+
+
+def test_events_eclipse_json(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "events",
+            str(f),
+            "--start",
+            "2015-03-27T06:00:00Z",
+            "--end",
+            "2015-03-27T08:00:00Z",
+            "--kind",
+            "eclipse",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output)
+    assert {e["kind"] for e in events} >= {"umbra_entry", "umbra_exit"}
+    assert all(e["time_utc"].endswith("Z") for e in events)
