@@ -36,9 +36,10 @@ rtol = 1e-10 and atol = 1e-9 (km and km/s). The solar flux is not smooth at the 
 penumbra and umbra, so the integration is restarted at each edge (found as events) and the
 step that found an edge is redone up to it (:func:`propagate_cowell`). Measured over one day
 of the ISS (2015-03-27 element set) against the same runs at rtol 1e-13: gravity only or
-gravity + SRP 4 mm; with drag 1-3 cm (NRLMSIS takes float32 inputs, so its density is not
-perfectly smooth). A drag-free J2 run keeps the energy v^2/2 - U to 1.4e-10 and the z
-angular momentum to 7e-11 (relative) over the day.
+gravity + SRP 4 mm; with drag 1-3 cm (pymsis hands NRLMSIS float32 inputs and an integer
+day of year, so density is not perfectly smooth, and steps slightly at 00:00 UTC). A
+drag-free J2 run keeps the energy v^2/2 - U to 1.4e-10 and the z angular momentum to 7e-11
+(relative) over the day.
 
 Speed and pymsis: a DOP853 step evaluates its 12 stages one after the other, each needing the
 density at a position known only from the previous stage, so densities inside one integration
@@ -179,21 +180,6 @@ class ForceModel:
         )
 
 
-DEFAULT_SPACE_WEATHER = (150.0, 150.0, 15.0)
-"""F10.7, 81-day F10.7 (sfu) and Ap of :func:`default_force_model`: GMAT's constant defaults."""
-
-
-def default_force_model(space_weather: SpaceWeather | None = None) -> ForceModel:
-    """A generic LEO spacecraft for when nothing better is known: 1,000 kg, 10 m^2 for drag
-    and SRP (A/m = 0.01 m^2/kg), C_D 2.2, C_R 1.8, J2..J6, drag with ``space_weather`` or
-    else :data:`DEFAULT_SPACE_WEATHER` held constant, conical-shadow SRP. Give a real
-    spacecraft's numbers when you have them: drag scales with C_D A / m."""
-    weather = (
-        SpaceWeather.constant(*DEFAULT_SPACE_WEATHER) if space_weather is None else space_weather
-    )
-    return ForceModel(mass_kg=1000.0, drag_area_m2=10.0, srp_area_m2=10.0, space_weather=weather)
-
-
 # --------------------------------------------------------------------- pure functions
 
 
@@ -328,7 +314,9 @@ class Dynamics:
     epoch) on an hourly grid over ``[t_first_s, t_last_s]``, and the NRLMSIS space-weather
     inputs for every 3-hour UTC slot of the span. Times are seconds from ``epoch``; UTC for
     pymsis is the epoch's UTC plus elapsed seconds (a leap second inside the span shifts the
-    density's time of day by 1 s).
+    density's time of day by 1 s). The Earth rotation angle is GMST 1982 advanced at its
+    rate over elapsed seconds, not re-evaluated from UT1: the length-of-day excess (about
+    1 ms/day) makes that 3e-6 deg (0.3 m) off after half a day, nothing for density.
     """
 
     def __init__(self, epoch: Time, force: ForceModel, t_first_s: float, t_last_s: float) -> None:
@@ -589,7 +577,8 @@ class CowellResult:
 
     ``t_s`` (N,) seconds from ``epoch``; ``r_teme_km`` and ``v_teme_km_s`` (N, 3) in TEME of
     the epoch. Rows after a decay (height below the stop altitude) are NaN and
-    ``decayed_at_s`` says when; ``space_weather_clamped`` is True when the span reached
+    ``decayed_at_s`` says when; rows after an integrator failure (step size underflow) are
+    NaN and ``failure`` says why; ``space_weather_clamped`` is True when the span reached
     outside the space-weather data (nearest day used). ``nfev`` right-hand-side calls,
     ``n_steps`` accepted steps, ``n_segments`` integrations (restarts at shadow boundaries
     and the start of a backward run each begin a new one), ``wall_time_s`` setup plus
@@ -607,6 +596,7 @@ class CowellResult:
     rtol: float
     atol: float
     decayed_at_s: float | None = None
+    failure: str | None = None
     space_weather_clamped: bool = False
     dense: tuple[OdeSolution, ...] = field(default=(), repr=False)
 
@@ -657,6 +647,7 @@ class _Run:
     n_steps: int = 0
     n_segments: int = 0
     decayed_at_s: float | None = None
+    failure: str | None = None
     ts: list[NDArray[np.float64]] = field(default_factory=list)
     interpolants: list[Any] = field(default_factory=list)
 
@@ -683,7 +674,7 @@ def _integrate(
     sign = 1.0 if bound_s > 0.0 else -1.0
 
     def below(t_s: float, y: NDArray[np.float64]) -> float:
-        return float(geodetic_wgs84(y[None, :3])[2][0]) - stop_altitude_km
+        return _geodetic_scalar(float(y[0]), float(y[1]), float(y[2]), 0.0)[2] - stop_altitude_km
 
     def solve(
         t_a: float, t_b: float, y_a: NDArray[np.float64], events: list[_Event], step: float | None
@@ -700,13 +691,7 @@ def _integrate(
             first_step=None if step is None else min(step, abs(t_b - t_a)),
         )
         if sol.status == -1:
-            raise ArgumentError(
-                Problem(
-                    "propagate_cowell",
-                    f"integration failed at t = {sol.t[-1]:.3f} s: {sol.message}",
-                    field="t_s",
-                )
-            )
+            run.failure = f"integration failed at t = {sol.t[-1]:.3f} s: {sol.message}"
         run.nfev += int(sol.nfev)
         run.n_steps += len(sol.t) - 1
         return sol
@@ -729,8 +714,9 @@ def _integrate(
         ]
         sol = solve(t0, bound_s, y0, events, step)
         run.n_segments += 1
-        if sol.status == 0:
-            keep(t0, bound_s, sol.sol)
+        if sol.status != 1:  # 0: reached bound_s; -1: failed (rows after it stay NaN)
+            if len(sol.t) > 1:
+                keep(t0, float(sol.t[-1]), sol.sol)
             return run
         t_end = float(sol.t[-1])
         t_last_step = float(sol.t[-2])
@@ -739,8 +725,14 @@ def _integrate(
             keep(t0, t_last_step, good)
         if len(sol.t) > 2:
             step = abs(t_last_step - float(sol.t[-3]))
-        redo = solve(t_last_step, t_end, np.asarray(sol.y[:, -2], dtype=float), [], step)
-        keep(t_last_step, t_end, redo.sol)
+        if t_end != t_last_step:
+            redo = solve(t_last_step, t_end, np.asarray(sol.y[:, -2], dtype=float), [], step)
+            if redo.status == -1:
+                return run
+            keep(t_last_step, t_end, redo.sol)
+            state_at_end, dense_end = np.asarray(redo.y[:, -1], dtype=float), redo.sol
+        else:
+            state_at_end, dense_end = np.asarray(sol.y[:, -1], dtype=float), sol.sol
         fired = [k for k, te in enumerate(sol.t_events) if te.size]
         k = min(fired, key=lambda i: abs(float(sol.t_events[i][0]) - t_end))
         if k == 0:
@@ -751,10 +743,10 @@ def _integrate(
         # find it again.
         fn = boundaries[k - 1]
         t_before = t_end - sign * 1e-2
-        before = fn(t_before, np.asarray(redo.sol(t_before), dtype=float))
+        before = fn(t_before, np.asarray(dense_end(t_before), dtype=float))
         directions = [0.0] * len(boundaries)
         directions[k - 1] = 1.0 if before > 0.0 else -1.0  # the opposite of this crossing
-        t0, y0 = t_end, np.asarray(redo.y[:, -1], dtype=float)
+        t0, y0 = t_end, state_at_end
 
 
 def _seconds_from(epoch: Time, t: ArrayLike | Time) -> NDArray[np.float64]:
@@ -786,7 +778,8 @@ def propagate_cowell(
     when the WGS84 height falls below ``stop_altitude_km`` (later rows NaN). ``keep_dense``
     keeps the dense output for :meth:`CowellResult.state_at` (about 0.5 MB per day of a LEO).
     Raises ArgumentError for bad input (shapes, non-finite values, a start below the stop
-    altitude).
+    altitude); a numeric failure of the integrator is not raised: the rows after it are NaN
+    and :attr:`CowellResult.failure` says why.
     """
     started = time.perf_counter()
     r0 = np.asarray(r0_teme_km, dtype=float)
@@ -839,6 +832,7 @@ def propagate_cowell(
         if bound != 0.0
     ]
     decays = [run.decayed_at_s for run in runs if run.decayed_at_s is not None]
+    failures = [run.failure for run in runs if run.failure is not None]
     dense = tuple(OdeSolution(np.concatenate(run.ts), run.interpolants) for run in runs if run.ts)
     return CowellResult(
         epoch=epoch,
@@ -852,6 +846,7 @@ def propagate_cowell(
         rtol=rtol,
         atol=atol,
         decayed_at_s=decays[0] if decays else None,
+        failure="; ".join(failures) or None,
         space_weather_clamped=dynamics.space_weather_clamped,
         dense=dense,
     )
