@@ -234,7 +234,9 @@ def sun_teme_km(t: Time) -> Array:
         m = teme_to_gcrs_matrices(t)
         out: Array = np.einsum("nji,nj->ni", m, sun_gcrs_km(t))
         return out
-    node_days = (lo + np.arange(n_nodes)) * step
+    ks = (lo + np.arange(n_nodes)).astype(np.int64)
+    node_days = ks * step
     nodes = timescale().tt_jd(2451545.0, node_days)
-    sun = np.einsum("nji,nj->ni", teme_to_gcrs_matrices(nodes), sun_gcrs_km(nodes))
+    to_gcrs = _node_rows(ks)[:, GCRS].reshape(-1, 3, 3)  # the cached hourly rotation nodes
+    sun = np.einsum("nji,nj->ni", to_gcrs, sun_gcrs_km(nodes))
     return np.stack([np.interp(days, node_days, sun[:, k]) for k in range(3)], axis=-1)
