@@ -240,3 +240,15 @@ def sun_teme_km(t: Time) -> Array:
     to_gcrs = _node_rows(ks)[:, GCRS].reshape(-1, 3, 3)  # the cached hourly rotation nodes
     sun = np.einsum("nji,nj->ni", to_gcrs, sun_gcrs_km(nodes))
     return np.stack([np.interp(days, node_days, sun[:, k]) for k in range(3)], axis=-1)
+
+
+def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
+    """Rotate (N, 3) ITRS positions (km) to TEME of date: the inverse of :func:`teme_to_itrs`."""
+    r = np.atleast_2d(r_itrs_km)
+    q = _rotations(t, Q)
+    r_pef = np.einsum("nji,nj->ni", q, np.broadcast_to(r, (q.shape[0], 3)))
+    theta, _ = _gmst82(t)
+    c, s = np.cos(theta), np.sin(theta)
+    return np.stack(
+        [c * r_pef[:, 0] - s * r_pef[:, 1], s * r_pef[:, 0] + c * r_pef[:, 1], r_pef[:, 2]], axis=-1
+    )

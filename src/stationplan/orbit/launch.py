@@ -1,0 +1,214 @@
+"""Launch windows: when a launch site passes through the plane a vehicle must be inserted into.
+
+Model. A rocket flies (nearly) in the inertial plane that contains the Earth's centre and the
+pad at lift-off, so the launch instant t_L is when the pad's inertial position lies in the
+*target plane* — the station's plane at insertion (t_L + ascent), rotated about the Earth's
+axis by the nodal offset the profile needs: a vehicle that phases for days in a lower orbit
+regresses faster (secular J2) and must start east of the station's plane to meet it coplanar
+(:func:`stationplan.orbit.rendezvous.nodal_offset_deg`, at the mean phasing altitude midway
+between insertion and station); a 3- or 6-hour profile barely needs any. A vehicle may carry a calibrated lead (seconds, fitted on past flights) that absorbs
+what this geometry leaves out (yaw steering in ascent, the real insertion point). With a
+plane-change (dogleg) capability d the window is the span where the pad is within d of the
+target plane; without one it is instantaneous.
+
+The station's plane comes from its trajectory (SGP4 r x v, osculating). The crossings are
+found by the package's one event search (Skyfield ``find_discrete``) to 1 ms.
+
+Launch azimuth: the inertial azimuth of the plane at the pad, corrected for the pad's
+eastward speed to the azimuth flown from the rotating Earth (Vallado 2013 sec. 6.4; Curtis
+2014 eq. 6.8-ish: tan(az) = (v sin az_i - v_eq cos(lat)) / (v cos az_i)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from skyfield.searchlib import find_discrete
+from skyfield.timelib import Time
+
+from stationplan.orbit import frames
+from stationplan.orbit.rendezvous import MU_KM3_S2, R_EQ_KM, STRATEGIES, period_s
+from stationplan.orbit.timescale import DAY_S, offset
+
+Array = NDArray[np.float64]
+StateFunction = Callable[[Time], tuple[Array, Array]]
+OMEGA_EARTH_RAD_S = 7.292115e-5
+SEARCH_STEP_S = 600.0  # two crossings a day, hours apart: a 10-minute step cannot miss one
+
+
+@dataclass(frozen=True)
+class Pad:
+    """A launch pad: WGS84 latitude, longitude (deg) and height (m)."""
+
+    lat_deg: float
+    lon_deg: float
+    alt_m: float = 0.0
+
+
+@dataclass(frozen=True)
+class AscentProfile:
+    """What the window model needs of a vehicle and its rendezvous profile."""
+
+    ascent_s: float
+    strategy: str = "2day"
+    insertion_altitude_km: float = 220.0
+    plane_change_deg: float = 0.0
+    lead_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """One launch opportunity (times as Skyfield TT Julian dates; see ``as_record``)."""
+
+    launch_jd_tt: float
+    plane_crossing_jd_tt: float
+    opens_jd_tt: float
+    closes_jd_tt: float
+    ascending: bool
+    azimuth_deg: float
+    inertial_azimuth_deg: float
+    nodal_offset_deg: float
+
+
+def pad_teme_km(pad: Pad, t: Time) -> Array:
+    """The pad's position in TEME of date (km), (N, 3)."""
+    r_itrs = frames.geodetic_to_itrs(pad.lat_deg, pad.lon_deg, pad.alt_m)
+    return frames.itrs_to_teme(r_itrs[None, :], t)
+
+
+def _plane_normal(state: StateFunction, t: Time) -> Array:
+    r, v = state(t)
+    h = np.cross(np.atleast_2d(r), np.atleast_2d(v))
+    return h / np.linalg.norm(h, axis=1)[:, None]
+
+
+def _rotate_z(vec: Array, angle_deg: float) -> Array:
+    a = np.radians(angle_deg)
+    c, s = np.cos(a), np.sin(a)
+    return np.stack([c * vec[:, 0] - s * vec[:, 1], s * vec[:, 0] + c * vec[:, 1], vec[:, 2]], -1)
+
+
+def target_normal(
+    state: StateFunction, t: Time, profile: AscentProfile, offset_deg: float
+) -> Array:
+    """Unit normal of the plane to insert into, for lift-off at each epoch of ``t``."""
+    return _rotate_z(_plane_normal(state, offset(t, profile.ascent_s)), offset_deg)
+
+
+def _azimuths(normal: Array, pad_unit: Array, lat_deg: float, alt_km: float) -> tuple[Array, Array]:
+    """Inertial and Earth-relative launch azimuths (deg) at the pad for each plane normal."""
+    d = np.cross(normal, pad_unit)  # direction of motion along the plane at the pad
+    z = np.array([0.0, 0.0, 1.0])
+    east = np.cross(z, pad_unit)
+    east /= np.linalg.norm(east, axis=1)[:, None]
+    north = np.cross(pad_unit, east)
+    az_i = np.arctan2(np.einsum("ij,ij->i", d, east), np.einsum("ij,ij->i", d, north))
+    v = np.sqrt(MU_KM3_S2 / (R_EQ_KM + alt_km))
+    v_eq = OMEGA_EARTH_RAD_S * R_EQ_KM * np.cos(np.radians(lat_deg))
+    az = np.arctan2(v * np.sin(az_i) - v_eq, v * np.cos(az_i))
+    return np.degrees(az_i) % 360.0, np.degrees(az) % 360.0
+
+
+def launch_windows(
+    state: StateFunction,
+    pad: Pad,
+    t0: Time,
+    t1: Time,
+    profile: AscentProfile,
+    station_altitude_km: float,
+    inclination_deg: float,
+    allowed_azimuths_deg: list[tuple[float, float]] | None = None,
+) -> list[Window]:
+    """Every launch opportunity from ``pad`` between ``t0`` and ``t1``.
+
+    Both passes of each day are returned (ascending: the vehicle heads north-east/west),
+    filtered to the allowed azimuth ranges when given. ``launch_jd_tt`` is the geometric
+    crossing of the target plane minus the profile's calibrated lead.
+    """
+    from stationplan.orbit.rendezvous import nodal_offset_deg
+
+    st = STRATEGIES[profile.strategy]
+    phasing_s = st.revolutions * period_s(profile.insertion_altitude_km) - profile.ascent_s
+    # the vehicle phases from its insertion altitude up to the station's: on average it flies
+    # midway between them (Soyuz 2-day: 200 x 240 km raised to ~330 km on orbits 3-5)
+    phasing_alt = (profile.insertion_altitude_km + station_altitude_km) / 2.0
+    d_node = nodal_offset_deg(phasing_s, phasing_alt, station_altitude_km, inclination_deg)
+    sin_d = np.sin(np.radians(profile.plane_change_deg))
+
+    def side(t: Time) -> Array:
+        n = target_normal(state, t, profile, d_node)
+        p = pad_teme_km(pad, t)
+        return np.einsum("ij,ij->i", n, p / np.linalg.norm(p, axis=1)[:, None])
+
+    def crossing_state(t: Time) -> NDArray[np.int64]:
+        return (side(t) > 0).astype(np.int64)
+
+    crossing_state.step_days = SEARCH_STEP_S / DAY_S  # type: ignore[attr-defined]
+    times, _ = find_discrete(t0, t1, crossing_state)
+    if len(times) == 0:
+        return []
+    jd = np.atleast_1d(times.tt)
+    normals = target_normal(state, times, profile, d_node)
+    pad_unit = pad_teme_km(pad, times)
+    pad_unit /= np.linalg.norm(pad_unit, axis=1)[:, None]
+    az_i, az = _azimuths(normals, pad_unit, pad.lat_deg, station_altitude_km)
+    # width: the out-of-plane angle changes at about d(side)/dt; with a dogleg d the window
+    # spans |side| <= sin d around the crossing (linear in time over a few minutes)
+    rate = (side(offset(times, 1.0)) - side(offset(times, -1.0))) / 2.0  # per second
+    half_width_s = np.where(sin_d > 0, sin_d / np.maximum(np.abs(rate), 1e-12), 0.0)
+    out = []
+    for k in range(len(jd)):
+        ascending = bool(np.cos(np.radians(az_i[k])) > 0)
+        if allowed_azimuths_deg is not None and not any(
+            lo <= az[k] <= hi for lo, hi in allowed_azimuths_deg
+        ):
+            continue
+        launch = jd[k] - profile.lead_s / DAY_S
+        out.append(
+            Window(
+                launch_jd_tt=float(launch),
+                plane_crossing_jd_tt=float(jd[k]),
+                opens_jd_tt=float(launch - half_width_s[k] / DAY_S),
+                closes_jd_tt=float(launch + half_width_s[k] / DAY_S),
+                ascending=ascending,
+                azimuth_deg=float(az[k]),
+                inertial_azimuth_deg=float(az_i[k]),
+                nodal_offset_deg=d_node,
+            )
+        )
+    return out
+
+
+def insertion_phase_deg(
+    state: StateFunction, pad: Pad, launch: Time, profile: AscentProfile, downrange_deg: float
+) -> float:
+    """Phase angle (deg, 0-360) of the station ahead of the vehicle at insertion.
+
+    The vehicle is inserted ``downrange_deg`` along the target plane from the pad's inertial
+    position at lift-off; the station's position is its trajectory at insertion.
+    """
+    t_ins = offset(launch, profile.ascent_s)
+    r_s, v_s = state(t_ins)
+    h = np.cross(r_s[0], v_s[0])
+    h /= np.linalg.norm(h)
+    p = pad_teme_km(pad, launch)[0]
+    p_in = p - h * np.dot(h, p)  # the pad projected into the plane
+    p_in /= np.linalg.norm(p_in)
+    a = np.radians(downrange_deg)
+    vehicle = p_in * np.cos(a) + np.cross(h, p_in) * np.sin(a)
+    station = r_s[0] / np.linalg.norm(r_s[0])
+    ang = np.degrees(np.arctan2(np.dot(np.cross(vehicle, station), h), np.dot(vehicle, station)))
+    return float(ang % 360.0)
+
+
+def default_downrange_deg(ascent_s: float, insertion_altitude_km: float) -> float:
+    """Downrange angle of insertion: the vehicle averages about half orbital speed in ascent.
+
+    >>> round(default_downrange_deg(528.0, 220.0), 1)  # Soyuz: ~1,800 km downrange
+    17.8
+    """
+    v = np.sqrt(MU_KM3_S2 / (R_EQ_KM + insertion_altitude_km))
+    return float(np.degrees(0.5 * v * ascent_s / (R_EQ_KM + insertion_altitude_km)))

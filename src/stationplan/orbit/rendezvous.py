@@ -1,0 +1,131 @@
+"""Rendezvous phasing: which profiles a phase angle at insertion allows, when docking happens,
+and a delta-v estimate.
+
+Model (documented, not tabulated): after insertion into a low near-circular phasing orbit at
+``insertion_altitude_km`` the vehicle catches up on the station at the difference of their
+mean motions. A profile of N revolutions (counted from lift-off, as the profile names do:
+"2-orbit", "4-orbit", "34-orbit") leaves T = N P_ins - ascent for phasing and the final
+transfer. The vehicle may phase anywhere between its insertion altitude and the station's, so
+the catch-up it can achieve spans
+
+* most: stay at the insertion altitude until a final half-orbit Hohmann transfer,
+* least: transfer at once and wait just below the station (only the transfer's catch-up).
+
+A phase angle theta (station ahead of the vehicle along the orbit, deg) is feasible when
+theta + 360 k lies in that span for some whole k >= 0 (multi-day profiles lap the station).
+Docking: lift-off + N P_ins (checked against Soyuz TMA-16M, 4 orbits: 5 h 54 min predicted,
+5 h 50 min flown). Delta-v: the Hohmann transfer from the insertion orbit to the station's
+(Vallado 2013, Algorithm 36) plus the out-of-plane correction v 2 sin(di/2).
+
+Orbital mechanics from Vallado (2013) ch. 6; profile lengths from FACTS.md (2-orbit ~3 h,
+4-orbit ~6 h, 2-day = 34 orbits).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MU_KM3_S2 = 398600.4418
+R_EQ_KM = 6378.137
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A rendezvous profile: its name and its length in revolutions from lift-off."""
+
+    name: str
+    revolutions: float
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "2orbit": Strategy("2orbit", 2),
+    "4orbit": Strategy("4orbit", 4),
+    "1day": Strategy("1day", 16),
+    "2day": Strategy("2day", 34),
+    "3day": Strategy("3day", 49),
+}
+
+
+def mean_motion_rad_s(altitude_km: float) -> float:
+    """Two-body mean motion of a circular orbit at ``altitude_km`` (rad/s)."""
+    return math.sqrt(MU_KM3_S2 / (R_EQ_KM + altitude_km) ** 3)
+
+
+def period_s(altitude_km: float) -> float:
+    """Period of a circular orbit at ``altitude_km`` (s)."""
+    return 2.0 * math.pi / mean_motion_rad_s(altitude_km)
+
+
+def hohmann_dv_m_s(from_altitude_km: float, to_altitude_km: float) -> float:
+    """Total delta-v (m/s) of a Hohmann transfer between circular orbits (Vallado Alg. 36).
+
+    >>> round(hohmann_dv_m_s(191.34411, 35781.34857))  # Vallado Example 6-1: 3.935224 km/s
+    3935
+    """
+    r1, r2 = R_EQ_KM + from_altitude_km, R_EQ_KM + to_altitude_km
+    a = (r1 + r2) / 2.0
+    dv1 = abs(math.sqrt(MU_KM3_S2 * (2 / r1 - 1 / a)) - math.sqrt(MU_KM3_S2 / r1))
+    dv2 = abs(math.sqrt(MU_KM3_S2 / r2) - math.sqrt(MU_KM3_S2 * (2 / r2 - 1 / a)))
+    return 1000.0 * (dv1 + dv2)
+
+
+@dataclass(frozen=True)
+class PhasingOption:
+    """One profile evaluated for one phase angle."""
+
+    strategy: str
+    feasible: bool
+    min_phase_deg: float
+    max_phase_deg: float
+    docking_after_launch_s: float
+    dv_m_s: float
+
+
+def phasing_options(
+    phase_deg: float,
+    station_altitude_km: float,
+    insertion_altitude_km: float,
+    ascent_s: float,
+    plane_error_deg: float = 0.0,
+    strategies: tuple[str, ...] = tuple(STRATEGIES),
+) -> list[PhasingOption]:
+    """Evaluate each profile for a phase angle at insertion (station ahead, deg)."""
+    n_s = mean_motion_rad_s(station_altitude_km)
+    n_i = mean_motion_rad_s(insertion_altitude_km)
+    transfer_alt = (station_altitude_km + insertion_altitude_km) / 2.0
+    t_h = period_s(transfer_alt) / 2.0
+    catch_transfer = math.degrees((mean_motion_rad_s(transfer_alt) - n_s) * t_h)
+    v_s = math.sqrt(MU_KM3_S2 / (R_EQ_KM + station_altitude_km)) * 1000.0
+    dv = hohmann_dv_m_s(insertion_altitude_km, station_altitude_km) + 2.0 * v_s * math.sin(
+        math.radians(abs(plane_error_deg)) / 2.0
+    )
+    theta = phase_deg % 360.0
+    out = []
+    for name in strategies:
+        st = STRATEGIES[name]
+        total_s = st.revolutions * period_s(insertion_altitude_km)
+        phasing_s = max(0.0, total_s - ascent_s - t_h)
+        lo = catch_transfer
+        hi = catch_transfer + math.degrees((n_i - n_s) * phasing_s)
+        k = max(0, math.ceil((lo - theta) / 360.0))
+        feasible = lo <= theta + 360.0 * k <= hi
+        out.append(PhasingOption(name, feasible, lo, hi, total_s, dv))
+    return out
+
+
+def nodal_offset_deg(
+    phasing_s: float,
+    insertion_altitude_km: float,
+    station_altitude_km: float,
+    inclination_deg: float,
+) -> float:
+    """Difference of secular J2 node regression (deg) between the phasing orbit and the
+    station's over ``phasing_s``: the vehicle must be inserted this much east of the station's
+    plane so that both planes coincide when they meet (negative of the extra regression)."""
+    from stationplan.orbit.plane import nodal_rate_rad_s
+
+    d_rate = nodal_rate_rad_s(insertion_altitude_km, inclination_deg) - nodal_rate_rad_s(
+        station_altitude_km, inclination_deg
+    )
+    return -math.degrees(d_rate * phasing_s)
