@@ -6,8 +6,9 @@ pad at lift-off, so the launch instant t_L is when the pad's inertial position l
 axis by the nodal offset the profile needs: a vehicle that phases for days in a lower orbit
 regresses faster (secular J2) and must start east of the station's plane to meet it coplanar
 (:func:`stationplan.orbit.rendezvous.nodal_offset_deg`, at the mean phasing altitude midway
-between insertion and station); a 3- or 6-hour profile barely needs any. A vehicle may carry a calibrated lead (seconds, fitted on past flights) that absorbs
-what this geometry leaves out (yaw steering in ascent, the real insertion point). With a
+between insertion and station); a 3- or 6-hour profile barely needs any. A vehicle may carry
+a calibrated lead (seconds, fitted on past flights) that absorbs what this geometry leaves out
+(yaw steering in ascent, the real insertion point). With a
 plane-change (dogleg) capability d the window is the span where the pad is within d of the
 target plane; without one it is instantaneous.
 
@@ -30,8 +31,15 @@ from skyfield.searchlib import find_discrete
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
-from stationplan.orbit.rendezvous import MU_KM3_S2, R_EQ_KM, STRATEGIES, period_s
-from stationplan.orbit.timescale import DAY_S, offset
+from stationplan.orbit.rendezvous import (
+    MU_KM3_S2,
+    R_EQ_KM,
+    STRATEGIES,
+    PhasingOption,
+    period_s,
+    phasing_options,
+)
+from stationplan.orbit.timescale import DAY_S, iso_utc, offset, timescale
 
 Array = NDArray[np.float64]
 StateFunction = Callable[[Time], tuple[Array, Array]]
@@ -184,24 +192,31 @@ def launch_windows(
 
 def insertion_phase_deg(
     state: StateFunction, pad: Pad, launch: Time, profile: AscentProfile, downrange_deg: float
-) -> float:
-    """Phase angle (deg, 0-360) of the station ahead of the vehicle at insertion.
+) -> Array:
+    """Phase angle (deg, 0-360) of the station ahead of the vehicle at insertion, per launch.
 
     The vehicle is inserted ``downrange_deg`` along the target plane from the pad's inertial
     position at lift-off; the station's position is its trajectory at insertion.
     """
     t_ins = offset(launch, profile.ascent_s)
     r_s, v_s = state(t_ins)
-    h = np.cross(r_s[0], v_s[0])
-    h /= np.linalg.norm(h)
-    p = pad_teme_km(pad, launch)[0]
-    p_in = p - h * np.dot(h, p)  # the pad projected into the plane
-    p_in /= np.linalg.norm(p_in)
+    r_s, v_s = np.atleast_2d(r_s), np.atleast_2d(v_s)
+    h = np.cross(r_s, v_s)
+    h /= np.linalg.norm(h, axis=1)[:, None]
+    p = pad_teme_km(pad, launch)
+    p_in = p - h * np.einsum("ij,ij->i", h, p)[:, None]  # the pad projected into the plane
+    p_in /= np.linalg.norm(p_in, axis=1)[:, None]
     a = np.radians(downrange_deg)
     vehicle = p_in * np.cos(a) + np.cross(h, p_in) * np.sin(a)
-    station = r_s[0] / np.linalg.norm(r_s[0])
-    ang = np.degrees(np.arctan2(np.dot(np.cross(vehicle, station), h), np.dot(vehicle, station)))
-    return float(ang % 360.0)
+    station = r_s / np.linalg.norm(r_s, axis=1)[:, None]
+    ang = np.degrees(
+        np.arctan2(
+            np.einsum("ij,ij->i", np.cross(vehicle, station), h),
+            np.einsum("ij,ij->i", vehicle, station),
+        )
+    )
+    out: Array = ang % 360.0
+    return out
 
 
 def default_downrange_deg(ascent_s: float, insertion_altitude_km: float) -> float:
@@ -212,3 +227,81 @@ def default_downrange_deg(ascent_s: float, insertion_altitude_km: float) -> floa
     """
     v = np.sqrt(MU_KM3_S2 / (R_EQ_KM + insertion_altitude_km))
     return float(np.degrees(0.5 * v * ascent_s / (R_EQ_KM + insertion_altitude_km)))
+
+
+@dataclass(frozen=True)
+class WindowRecord:
+    """A launch window with its insertion phase angle and the rendezvous options it allows."""
+
+    window: Window
+    phase_angle_deg: float
+    options: list[PhasingOption]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready record: UTC times (ISO 8601 Z), angles in degrees, feasible profiles."""
+        ts = timescale()
+        w = self.window
+        iso = iso_utc(
+            ts.tt_jd(
+                np.array([w.launch_jd_tt, w.plane_crossing_jd_tt, w.opens_jd_tt, w.closes_jd_tt])
+            )
+        )
+        strategies = {}
+        for o in self.options:
+            if o.feasible:
+                docking = ts.tt_jd(w.launch_jd_tt + o.docking_after_launch_s / DAY_S)
+                strategies[o.strategy] = {
+                    "docking_utc": iso_utc(docking)[0],
+                    "dv_m_s": round(o.dv_m_s, 1),
+                }
+        return {
+            "launch_utc": iso[0],
+            "plane_crossing_utc": iso[1],
+            "window_opens_utc": iso[2],
+            "window_closes_utc": iso[3],
+            "azimuth_deg": round(w.azimuth_deg, 3),
+            "pass": "ascending" if w.ascending else "descending",
+            "phase_angle_deg": round(self.phase_angle_deg, 2),
+            "nodal_offset_deg": round(w.nodal_offset_deg, 4),
+            "strategies": strategies,
+            "no_strategy": not strategies,
+        }
+
+
+def windows_with_phasing(
+    state: StateFunction,
+    pad: Pad,
+    t0: Time,
+    t1: Time,
+    profile: AscentProfile,
+    station_altitude_km: float,
+    inclination_deg: float,
+    allowed_azimuths_deg: list[tuple[float, float]] | None = None,
+    strategies: tuple[str, ...] | None = None,
+) -> list[WindowRecord]:
+    """:func:`launch_windows` plus, for each, the insertion phase angle and every profile's
+    feasibility, docking time and delta-v (only ``strategies`` when given)."""
+    downrange = default_downrange_deg(profile.ascent_s, profile.insertion_altitude_km)
+    windows = launch_windows(
+        state, pad, t0, t1, profile, station_altitude_km, inclination_deg, allowed_azimuths_deg
+    )
+    if not windows:
+        return []
+    launches = timescale().tt_jd(np.array([w.launch_jd_tt for w in windows]))
+    phases = insertion_phase_deg(state, pad, launches, profile, downrange)
+    names = strategies if strategies is not None else tuple(STRATEGIES)
+    return [
+        WindowRecord(
+            w,
+            float(phase),
+            phasing_options(
+                float(phase),
+                station_altitude_km,
+                profile.insertion_altitude_km,
+                profile.ascent_s,
+                0.0,
+                names,
+            ),
+        )
+        for w, phase in zip(windows, phases, strict=True)
+    ]
