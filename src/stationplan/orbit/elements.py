@@ -570,3 +570,31 @@ def summarize(el: ElementSet) -> OrbitSummary:
         raan_deg=math.degrees(sat.nodeo),
         bstar=float(sat.bstar),
     )
+
+
+def drag_free(el: ElementSet) -> ElementSet:
+    """The same mean elements with B* = 0 and no mean-motion derivatives.
+
+    For plans years ahead, a station that holds its altitude by reboosts is better flown at
+    constant mean altitude (its plane still precesses with J2) than decayed by B* until SGP4
+    gives up.
+    """
+    s = el.satrec
+    days_1950 = (s.jdsatepoch - 2433281.5) + s.jdsatepochF
+    sat = Satrec()
+    sat.sgp4init(
+        WGS72,
+        "i",
+        s.satnum,
+        days_1950,
+        0.0,
+        0.0,
+        0.0,
+        s.ecco,
+        s.argpo,
+        s.inclo,
+        s.mo,
+        s.no_kozai,
+        s.nodeo,
+    )
+    return ElementSet(el.catalog_number, el.name, sat, el.source, el.line, el.kind)

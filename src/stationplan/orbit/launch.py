@@ -89,7 +89,7 @@ def pad_teme_km(pad: Pad, t: Time) -> Array:
 
 def _plane_normal(state: StateFunction, t: Time) -> Array:
     r, v = state(t)
-    h = np.cross(np.atleast_2d(r), np.atleast_2d(v))
+    h: Array = np.cross(np.atleast_2d(r), np.atleast_2d(v))
     return h / np.linalg.norm(h, axis=1)[:, None]
 
 
@@ -149,7 +149,8 @@ def launch_windows(
     def side(t: Time) -> Array:
         n = target_normal(state, t, profile, d_node)
         p = pad_teme_km(pad, t)
-        return np.einsum("ij,ij->i", n, p / np.linalg.norm(p, axis=1)[:, None])
+        out: Array = np.einsum("ij,ij->i", n, p / np.linalg.norm(p, axis=1)[:, None])
+        return out
 
     def crossing_state(t: Time) -> NDArray[np.int64]:
         return (side(t) > 0).astype(np.int64)

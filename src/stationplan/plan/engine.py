@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from stationplan import __version__
 from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
-from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit
+from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
+from stationplan.ops.windows import window_series
 from stationplan.plan.findings import find_issues
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
-    "Launch windows, rendezvous phasing, lifetime with reboosts and deorbit",
+    "Lifetime with reboosts and deorbit",
     "Flight manifest, docking-port schedule and crew rotation",
     "Consumables and propellant logistics",
     "Power simulation over eclipses and beta angle",
@@ -91,6 +92,25 @@ def run_scenario(
         )
         orbits.append(orbit)
         ephemerides.append(eph)
+    windows = []
+    sites = {s.name: s for s in sc.launch_sites}
+    for vehicle, capability in zip(sc.vehicles, fleet, strict=True):
+        for st, summary, build in zip(sc.stations, stations, builds, strict=True):
+            if st.name not in capability.docks_at:
+                continue
+            elements = station_elements(st, build)
+            for site_name in vehicle.launch_sites:
+                say(f"launch windows: {vehicle.name} from {site_name} to {st.name}")
+                windows.append(
+                    window_series(
+                        elements,
+                        vehicle,
+                        sites[site_name],
+                        st.name,
+                        summary.in_service_from_utc,
+                        summary.in_service_to_utc,
+                    )
+                )
     span = sc.programme.end_utc - sc.programme.start_utc
     plan = Plan(
         meta=PlanMeta(
@@ -113,6 +133,7 @@ def run_scenario(
         partners=partners,
         fleet=fleet,
         orbits=orbits,
+        launch_windows=windows,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
         ground_stations_used=[

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from stationplan.ops.assembly import StationBuild
 from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.station_orbit import StationOrbit
+from stationplan.ops.windows import WindowSeries
 from stationplan.program.contributions import PartnerSummary
 
 PLAN_SCHEMA_VERSION = 1
@@ -83,6 +84,9 @@ class Plan(BaseModel):
     partners: list[PartnerSummary]
     fleet: list[VehicleCapability]
     orbits: list[StationOrbit] = Field(description="Orbit section, one per station.")
+    launch_windows: list[WindowSeries] = Field(
+        default_factory=list, description="Windows per vehicle, launch site and station."
+    )
     findings: list[Finding]
     not_yet_built: list[str] = Field(
         description="Parts of a full plan this version does not compute yet."

@@ -334,3 +334,36 @@ def beta_angle(plan: Plan) -> str:
         legend={"orientation": "h", "y": -0.2},
     )
     return _html(fig)
+
+
+def launch_times(plan: Plan) -> str:
+    """Lift-off time of day (UTC) of every window across the programme, per vehicle and site.
+
+    Windows whose insertion phase suits the vehicle's own profile are drawn solid, the others
+    faint: the daily window drifts about 20 minutes earlier each day as the plane regresses.
+    """
+    fig = go.Figure()
+    seen: set[tuple[str, str]] = set()
+    for k, series in enumerate(plan.launch_windows):
+        key = (series.site, series.strategy)
+        if key in seen:  # vehicles sharing a site and profile share their windows
+            continue
+        seen.add(key)
+        color = PALETTE[k % len(PALETTE)]
+        fig.add_trace(
+            go.Scattergl(
+                x=[d.isoformat() for d in series.launch_dates_utc],
+                y=series.launch_time_utc_hours,
+                mode="markers",
+                marker={"size": 3, "color": color},
+                name=f"{series.site} → {series.station} ({series.strategy})",
+                hovertemplate="%{x}<br>lift-off %{y:.2f} h UTC<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="Daily launch window: lift-off time (UTC) across the programme",
+        yaxis={"title": "hour of day (UTC)", "range": [0, 24], "dtick": 3},
+        height=360,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _html(fig)

@@ -52,5 +52,6 @@ def render_report(plan: Plan) -> str:
         fig_fleet=figures.fleet_capacity(plan),
         fig_track=figures.ground_track(plan),
         fig_beta=figures.beta_angle(plan),
+        fig_launch=figures.launch_times(plan),
         contact_days=CONTACT_WINDOW_DAYS,
     )

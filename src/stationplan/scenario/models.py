@@ -464,11 +464,18 @@ class Vehicle(StrictModel):
         description="Out-of-plane (dogleg) capability in ascent (deg); 0 gives an "
         "instantaneous launch window.",
     )
-    launch_offset_s: float | None = Field(
-        default=None,
+    launch_offset_s: float = Field(
+        default=0.0,
         ge=-3600,
         le=3600,
-        description="Calibrated lift-off lead before the plane crossing (s); omit to model it.",
+        description="Calibrated lift-off lead (s): lift-off this long before the modelled "
+        "crossing of the target plane; 0 uses the geometry alone.",
+    )
+    insertion_altitude_km: float = Field(
+        default=220.0,
+        ge=150,
+        le=600,
+        description="Mean altitude of the orbit the vehicle is inserted into (km).",
     )
     docked_duration_days: float = Field(
         default=180.0, gt=0, le=400, description="Typical time docked to the station (days)."
