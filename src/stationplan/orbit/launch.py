@@ -90,7 +90,8 @@ def pad_teme_km(pad: Pad, t: Time) -> Array:
 def _plane_normal(state: StateFunction, t: Time) -> Array:
     r, v = state(t)
     h: Array = np.cross(np.atleast_2d(r), np.atleast_2d(v))
-    return h / np.linalg.norm(h, axis=1)[:, None]
+    unit: Array = h / np.linalg.norm(h, axis=1)[:, None]
+    return unit
 
 
 def _rotate_z(vec: Array, angle_deg: float) -> Array:
