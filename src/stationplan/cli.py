@@ -24,7 +24,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from stationplan import __version__
 from stationplan.errors import Problem, StationplanInputError
+from stationplan.orbit.launch import Pad
 from stationplan.report.ephemeris import RefFrame
+from stationplan.scenario.models import LaunchSite, Vehicle
 
 app = typer.Typer(
     name="stationplan",
@@ -541,6 +543,165 @@ def events_command(
             lat, lon, alt = _site(station)
             found = ev.contacts(state, a, b, lat, lon, alt, min_elevation)
         sys.stdout.write(json.dumps(found, indent=1, default=float) + "\n")
+
+
+def _named_site(text: str) -> tuple[Pad, LaunchSite | None, Vehicle | None]:
+    """A launch site by name (default scenario's, case-insensitive prefix) or LAT,LON[,ALT_M].
+
+    Returns the orbit-layer pad and, for a named site, the scenario site and its first vehicle.
+    """
+    from stationplan.errors import ArgumentError
+    from stationplan.ops.windows import pad_of
+    from stationplan.scenario import load_scenario
+
+    if any(c.isdigit() for c in text.split(",")[0]) and "," in text:
+        lat, lon, alt = _site(text.replace("--station", "--site"))
+        return Pad(lat, lon, alt), None, None
+    sc = load_scenario().scenario
+    matches = [s for s in sc.launch_sites if s.name.lower().startswith(text.strip().lower())]
+    if len(matches) != 1:
+        names = ", ".join(s.name for s in sc.launch_sites)
+        raise ArgumentError(
+            f"--site: '{text}' names no single launch site; known: {names}; or give LAT,LON",
+            "command line",
+        )
+    site = matches[0]
+    vehicle = next((v for v in sc.vehicles if site.name in v.launch_sites), None)
+    return pad_of(site), site, vehicle
+
+
+class Strategy(StrEnum):
+    """Rendezvous profiles."""
+
+    two_orbit = "2orbit"
+    four_orbit = "4orbit"
+    one_day = "1day"
+    two_day = "2day"
+    three_day = "3day"
+
+
+class TableFormat(StrEnum):
+    """Tabular output formats."""
+
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def windows(
+    elements: Annotated[Path, typer.Option("--elements", help="Station TLE/3LE or OMM file.")],
+    site: Annotated[
+        str, typer.Option("--site", help="Launch site name (default scenario's) or LAT,LON.")
+    ],
+    start: Annotated[str, typer.Option("--from", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--to", help="End, UTC ISO 8601.")],
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Catalog number or name.")
+    ] = None,
+    ascent_s: Annotated[
+        float | None, typer.Option("--ascent-s", help="Lift-off to insertion (s).")
+    ] = None,
+    strategy: Annotated[
+        Strategy | None, typer.Option("--strategy", help="Only this rendezvous profile.")
+    ] = None,
+    lead_s: Annotated[
+        float | None,
+        typer.Option(
+            "--lead-s",
+            help="Calibrated lift-off lead (s); default: the named site's "
+            "first vehicle's (Soyuz MS at Baikonur: 162 s), else 0.",
+        ),
+    ] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+) -> None:
+    """Launch windows from a site to a station's plane, with phasing and docking per profile."""
+    import csv
+    import io
+
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit.elements import find_object, read_elements, summarize
+    from stationplan.orbit.launch import AscentProfile, windows_with_phasing
+    from stationplan.orbit.propagate import sgp4_trajectory
+    from stationplan.orbit.rendezvous import STRATEGIES
+    from stationplan.orbit.timescale import as_time
+    from stationplan.report import write_text_atomic
+
+    with _handled():
+        t0, t1 = _span(start, end)
+        if (t1 - t0).days > 3660:
+            raise ArgumentError("the span is limited to ten years", "command line")
+        pad, site_model, vehicle = _named_site(site)
+        ranges = None
+        if site_model is not None:
+            ranges = [(r.min_deg, r.max_deg) for r in site_model.allowed_azimuths_deg]
+        el = find_object(read_elements(elements), object_id)
+        summary = summarize(el)
+        if summary.inclination_deg < abs(pad.lat_deg):
+            raise ArgumentError(
+                f"--site: latitude {pad.lat_deg:g} deg exceeds the orbit's inclination "
+                f"{summary.inclination_deg:.2f} deg: the plane never passes over this site, "
+                "so there is no direct-ascent window",
+                "command line",
+            )
+        profile = AscentProfile(
+            ascent_s=ascent_s
+            if ascent_s is not None
+            else (vehicle.ascent_duration_s if vehicle is not None else 528.0),
+            strategy=strategy.value
+            if strategy is not None
+            else (vehicle.rendezvous_strategy.value if vehicle is not None else "2day"),
+            insertion_altitude_km=vehicle.insertion_altitude_km if vehicle is not None else 220.0,
+            plane_change_deg=vehicle.plane_change_deg if vehicle is not None else 0.0,
+            lead_s=lead_s
+            if lead_s is not None
+            else (vehicle.launch_offset_s if vehicle is not None else 0.0),
+        )
+        if profile.ascent_s <= 0:
+            raise ArgumentError("--ascent-s must be positive", "command line")
+        names = (strategy.value,) if strategy is not None else tuple(STRATEGIES)
+        records = [
+            r.as_dict()
+            for r in windows_with_phasing(
+                sgp4_trajectory(el),
+                pad,
+                as_time(t0),
+                as_time(t1),
+                profile,
+                summary.mean_altitude_km,
+                summary.inclination_deg,
+                ranges,
+                names,
+            )
+        ]
+        if fmt is TableFormat.json:
+            text = json.dumps(records, indent=1) + "\n"
+        else:
+            buf = io.StringIO()
+            head = [
+                "launch_utc",
+                "plane_crossing_utc",
+                "window_opens_utc",
+                "window_closes_utc",
+                "azimuth_deg",
+                "pass",
+                "phase_angle_deg",
+            ]
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(head + [f"{n}_{c}" for n in names for c in ("docking_utc", "dv_m_s")])
+            for rec in records:
+                strategies = rec["strategies"]
+                assert isinstance(strategies, dict)
+                row = [rec[h] for h in head]
+                for n in names:
+                    got = strategies.get(n)
+                    row += [got["docking_utc"], got["dv_m_s"]] if got else ["", ""]
+                writer.writerow(row)
+            text = buf.getvalue()
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(output, text)
 
 
 def main() -> None:

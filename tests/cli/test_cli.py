@@ -233,3 +233,32 @@ def test_events_eclipse_json(tmp_path: Path) -> None:
     events = json.loads(result.output)
     assert {e["kind"] for e in events} >= {"umbra_entry", "umbra_exit"}
     assert all(e["time_utc"].endswith("Z") for e in events)
+
+
+def test_windows_tma16m_csv_and_bad_site(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    args = [
+        "windows",
+        "--elements",
+        str(f),
+        "--from",
+        "2015-03-27T12:00:00Z",
+        "--to",
+        "2015-03-28T12:00:00Z",
+    ]
+    result = runner.invoke(
+        app, [*args, "--site", "Baikonur", "--strategy", "4orbit", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("launch_utc,plane_crossing_utc,window_opens_utc")
+    assert lines[0].endswith("4orbit_docking_utc,4orbit_dv_m_s")
+    # Soyuz TMA-16M lifted off 19:42:57 UTC from Site 1; the default scenario's Site 31 is
+    # 17 km east, a few seconds later: the prediction must still fall within 60 s
+    assert lines[1].startswith("2015-03-27T19:4")
+    unreachable = runner.invoke(app, [*args, "--site", "62.9,10"])
+    assert unreachable.exit_code == 2
+    assert "latitude 62.9 deg exceeds the orbit's inclination 51.65 deg" in unreachable.output
+    unknown = runner.invoke(app, [*args, "--site", "Vandenberg"])
+    assert unknown.exit_code == 2 and "names no single launch site" in unknown.output
