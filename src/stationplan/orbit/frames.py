@@ -11,7 +11,7 @@ arrays we factor out the fast part and interpolate only what is slow:
 * TEME -> GCRS (precession, nutation, equation of the equinoxes) is likewise interpolated from
   6-hourly Skyfield nodes.
 
-The interpolation error is below 1 mm at LEO (tests compare with Skyfield's ``EarthSatellite``
+The interpolation error is below 4 mm at LEO (tests compare with Skyfield's ``EarthSatellite``
 at every epoch). Geodetic coordinates use WGS84 and the iterative method of Vallado (2013)
 Algorithm 12, vectorised.
 """
