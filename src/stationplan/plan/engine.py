@@ -11,7 +11,7 @@ from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
 from stationplan.ops.windows import window_series
-from stationplan.plan.findings import find_issues
+from stationplan.plan.findings import find_issues, orbit_findings
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
@@ -111,6 +111,10 @@ def run_scenario(
                         summary.in_service_to_utc,
                     )
                 )
+    findings = sorted(
+        [*findings, *orbit_findings(orbits, windows)],
+        key=lambda f: (f.severity != "warning", f.topic),
+    )
     span = sc.programme.end_utc - sc.programme.start_utc
     plan = Plan(
         meta=PlanMeta(

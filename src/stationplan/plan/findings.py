@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 from stationplan.ops.assembly import StationBuild, configuration_at
 from stationplan.ops.fleet import VehicleCapability
+from stationplan.ops.station_orbit import StationOrbit
+from stationplan.ops.windows import WindowSeries
 from stationplan.plan.model import Finding, Severity
 from stationplan.program.contributions import PartnerSummary
 from stationplan.scenario.models import Scenario
@@ -31,6 +33,51 @@ def find_issues(
         *_partners(partners),
     ]
     return sorted(found, key=lambda f: (f.severity != Severity.WARNING, f.topic))
+
+
+def orbit_findings(orbits: list[StationOrbit], windows: list[WindowSeries]) -> list[Finding]:
+    """Findings from the orbit and launch-window sections."""
+    found = []
+    for o in orbits:
+        if o.sgp4_failure:
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="orbit",
+                    message=f"{o.station}: SGP4 failed ({o.sgp4_failure})",
+                )
+            )
+        for c in o.contacts:
+            if c.passes == 0:
+                found.append(
+                    Finding(
+                        severity=Severity.WARNING,
+                        topic="ground segment",
+                        message=f"{c.ground_station} never sees {o.station} above "
+                        f"{c.min_elevation_deg:g} deg in {c.window_days:g} days (inclination "
+                        f"{o.inclination_deg:.1f} deg)",
+                    )
+                )
+    for w in windows:
+        if w.windows == 0:
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="launch windows",
+                    message=f"{w.vehicle} from {w.site} has no window to {w.station} within its "
+                    "allowed azimuths",
+                )
+            )
+        elif w.own_strategy_feasible == 0:
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="launch windows",
+                    message=f"{w.vehicle} from {w.site}: no window's phase angle suits its "
+                    f"{w.strategy} profile",
+                )
+            )
+    return found
 
 
 def _fleet(fleet: list[VehicleCapability]) -> Iterator[Finding]:
