@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from stationplan import __version__
 from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
+from stationplan.ops.lifetime import plan_station_lifetime
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
 from stationplan.ops.windows import window_series
 from stationplan.plan.findings import find_issues, orbit_findings
@@ -17,7 +18,6 @@ from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
-    "Lifetime with reboosts and deorbit",
     "Flight manifest, docking-port schedule and crew rotation",
     "Consumables and propellant logistics",
     "Power simulation over eclipses and beta angle",
@@ -111,8 +111,21 @@ def run_scenario(
                         summary.in_service_to_utc,
                     )
                 )
+    lifetime = []
+    for st, summary, build in zip(sc.stations, stations, builds, strict=True):
+        say(f"lifetime and reboosts of {st.name}")
+        lifetime.append(
+            plan_station_lifetime(
+                sc,
+                st,
+                build,
+                station_elements(st, build),
+                summary.in_service_from_utc,
+                summary.in_service_to_utc,
+            )
+        )
     findings = sorted(
-        [*findings, *orbit_findings(orbits, windows)],
+        [*findings, *orbit_findings(orbits, windows, lifetime)],
         key=lambda f: (f.severity != "warning", f.topic),
     )
     span = sc.programme.end_utc - sc.programme.start_utc
@@ -138,6 +151,7 @@ def run_scenario(
         fleet=fleet,
         orbits=orbits,
         launch_windows=windows,
+        lifetime=lifetime,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
         ground_stations_used=[

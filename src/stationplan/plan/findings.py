@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from stationplan.ops.assembly import StationBuild, configuration_at
 from stationplan.ops.fleet import VehicleCapability
+from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.plan.model import Finding, Severity
@@ -35,9 +36,28 @@ def find_issues(
     return sorted(found, key=lambda f: (f.severity != Severity.WARNING, f.topic))
 
 
-def orbit_findings(orbits: list[StationOrbit], windows: list[WindowSeries]) -> list[Finding]:
-    """Findings from the orbit and launch-window sections."""
+def orbit_findings(
+    orbits: list[StationOrbit], windows: list[WindowSeries], lifetime: list[StationLifetime]
+) -> list[Finding]:
+    """Findings from the orbit, launch-window and lifetime sections."""
     found = []
+    for life in lifetime:
+        if life.infeasible_reason:
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="altitude keeping",
+                    message=f"{life.station}: {life.infeasible_reason}",
+                )
+            )
+        if life.note:
+            found.append(
+                Finding(
+                    severity=Severity.INFO,
+                    topic="altitude keeping",
+                    message=f"{life.station}: {life.note}",
+                )
+            )
     for o in orbits:
         if o.sgp4_failure:
             found.append(

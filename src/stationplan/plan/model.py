@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from stationplan.ops.assembly import StationBuild
 from stationplan.ops.fleet import VehicleCapability
+from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.program.contributions import PartnerSummary
@@ -86,6 +87,9 @@ class Plan(BaseModel):
     orbits: list[StationOrbit] = Field(description="Orbit section, one per station.")
     launch_windows: list[WindowSeries] = Field(
         default_factory=list, description="Windows per vehicle, launch site and station."
+    )
+    lifetime: list[StationLifetime] = Field(
+        default_factory=list, description="Altitude keeping and deorbit, one per station."
     )
     findings: list[Finding]
     not_yet_built: list[str] = Field(

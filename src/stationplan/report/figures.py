@@ -367,3 +367,55 @@ def launch_times(plan: Plan) -> str:
         legend={"orientation": "h", "y": -0.2},
     )
     return _html(fig)
+
+
+def altitude_profile(plan: Plan) -> str:
+    """Mean altitude of each station with its band and reboost markers."""
+    fig = go.Figure()
+    for k, life in enumerate(plan.lifetime):
+        if not life.days_utc:
+            continue
+        color = PALETTE[k % len(PALETTE)]
+        x = [d.isoformat() for d in life.days_utc]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=life.mean_altitude_km,
+                mode="lines",
+                name=f"{life.station} mean altitude",
+                line={"color": color},
+            )
+        )
+        for edge in life.band_km:
+            fig.add_trace(
+                go.Scatter(
+                    x=[x[0], x[-1]],
+                    y=[edge, edge],
+                    mode="lines",
+                    line={"color": color, "dash": "dot", "width": 1},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+        if life.reboosts:
+            fig.add_trace(
+                go.Scatter(
+                    x=[r.time_utc.isoformat() for r in life.reboosts],
+                    y=[r.altitude_after_km for r in life.reboosts],
+                    mode="markers",
+                    marker={"symbol": "triangle-up", "size": 9, "color": color},
+                    name=f"{life.station} reboosts",
+                    text=[
+                        f"{r.dv_m_s:.1f} m/s, {r.propellant_kg:,.0f} kg, burn {r.burn_s / 60:.0f} min"
+                        for r in life.reboosts
+                    ],
+                    hovertemplate="%{x}<br>%{text}<extra></extra>",
+                )
+            )
+    fig.update_layout(
+        title="Mean altitude (semi-major axis - 6378.137 km) with reboosts",
+        yaxis={"title": "km"},
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _html(fig)

@@ -53,5 +53,6 @@ def render_report(plan: Plan) -> str:
         fig_track=figures.ground_track(plan),
         fig_beta=figures.beta_angle(plan),
         fig_launch=figures.launch_times(plan),
+        fig_altitude=figures.altitude_profile(plan),
         contact_days=CONTACT_WINDOW_DAYS,
     )
