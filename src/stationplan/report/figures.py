@@ -406,7 +406,8 @@ def altitude_profile(plan: Plan) -> str:
                     marker={"symbol": "triangle-up", "size": 9, "color": color},
                     name=f"{life.station} reboosts",
                     text=[
-                        f"{r.dv_m_s:.1f} m/s, {r.propellant_kg:,.0f} kg, burn {r.burn_s / 60:.0f} min"
+                        f"{r.dv_m_s:.1f} m/s, {r.propellant_kg:,.0f} kg, "
+                        f"burn {r.burn_s / 60:.0f} min"
                         for r in life.reboosts
                     ],
                     hovertemplate="%{x}<br>%{text}<extra></extra>",
