@@ -704,6 +704,171 @@ def windows(
             write_text_atomic(output, text)
 
 
+def _band(text: str) -> tuple[float, float]:
+    from stationplan.errors import ArgumentError
+
+    try:
+        lo, hi = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ArgumentError(
+            f"--band: '{text}' is not MIN_KM,MAX_KM; expected e.g. 400,420", "command line"
+        ) from None
+    if not 150 <= lo < hi <= 2000:
+        raise ArgumentError(
+            f"--band: {lo:g},{hi:g} must satisfy 150 <= MIN < MAX <= 2000 km", "command line"
+        )
+    return lo, hi
+
+
+@app.command()
+def lifetime(
+    elements: Annotated[Path, typer.Option("--elements", help="TLE/3LE or OMM file.")],
+    days: Annotated[float, typer.Option("--days", help="Span from the element epoch (days).")],
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Catalog number or name.")
+    ] = None,
+    f107: Annotated[float, typer.Option("--f107", help="Constant F10.7 (sfu).")] = 150.0,
+    ap: Annotated[float, typer.Option("--ap", help="Constant daily Ap.")] = 15.0,
+    space_weather: Annotated[
+        Path | None,
+        typer.Option("--space-weather", help="CelesTrak CSV or CSSI space-weather file."),
+    ] = None,
+    band: Annotated[
+        str | None, typer.Option("--band", help="Altitude band MIN_KM,MAX_KM to hold by reboosts.")
+    ] = None,
+    mass_kg: Annotated[float | None, typer.Option("--mass-kg", help="Mass (kg).")] = None,
+    isp_s: Annotated[float | None, typer.Option("--isp-s", help="Reboost engine Isp (s).")] = None,
+    thrust_n: Annotated[
+        float,
+        typer.Option("--thrust-n", help="Reboost thrust (N); default a Progress main engine."),
+    ] = 2950.0,
+    area_m2: Annotated[
+        float | None,
+        typer.Option("--area-m2", help="Drag area (m^2); default from B* and --mass-kg."),
+    ] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+) -> None:
+    """Mean-altitude history under drag: free decay, or held in --band by reboosts.
+
+    The ballistic coefficient comes from the element set's B* (C_D A / m = 2 B* / rho0,
+    Vallado eq. 9-42) unless --area-m2 is given. Mean altitude = mean semi-major axis minus
+    6378.137 km, comparable with later element sets.
+    """
+    import csv
+    import io
+    from datetime import timedelta
+
+    import numpy as np
+
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit.decay import DecayModel, DragBody, propagate_decay
+    from stationplan.orbit.elements import RHO0_KG_M2_ER, find_object, read_elements, summarize
+    from stationplan.orbit.reboost import plan_altitude_keeping
+    from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
+    from stationplan.orbit.timescale import iso_utc, timescale
+    from stationplan.report import write_text_atomic
+
+    with _handled():
+        if not 0 < days <= 36600:
+            raise ArgumentError(f"--days must be within 0..36600 (got {days:g})", "command line")
+        if not 50 <= f107 <= 400 or not 0 <= ap <= 400:
+            raise ArgumentError(
+                "--f107 must be within 50..400 sfu and --ap within 0..400", "command line"
+            )
+        limits = _band(band) if band is not None else None
+        if limits is not None and (mass_kg is None or isp_s is None):
+            raise ArgumentError(
+                "--band needs --mass-kg and --isp-s (the reboost propellant depends on them)",
+                "command line",
+            )
+        for name, value in (
+            ("--mass-kg", mass_kg),
+            ("--isp-s", isp_s),
+            ("--area-m2", area_m2),
+            ("--thrust-n", thrust_n),
+        ):
+            if value is not None and not value > 0:
+                raise ArgumentError(f"{name} must be positive (got {value:g})", "command line")
+        el = find_object(read_elements(elements), object_id)
+        summary = summarize(el)
+        mass = mass_kg if mass_kg is not None else 1000.0
+        if area_m2 is None:
+            if el.satrec.bstar <= 0:
+                raise ArgumentError(
+                    f"the element set's B* is {el.satrec.bstar:g}: no drag area can be inferred; "
+                    "give --area-m2 (and --mass-kg)",
+                    "command line",
+                )
+            area = 2.0 * float(el.satrec.bstar) / RHO0_KG_M2_ER / 2.2 * mass
+        else:
+            area = area_m2
+        weather = (
+            read_space_weather(space_weather)
+            if space_weather is not None
+            else SpaceWeather.constant(f107, f107, ap)
+        )
+        model = DecayModel(summary.inclination_deg, DragBody(mass, area, 2.2), weather)
+        start = summary.epoch_utc
+        end = start + timedelta(days=days)
+        reboosts: list[dict[str, object]] = []
+        extra: dict[str, object] = {}
+        if limits is None:
+            hist = propagate_decay(model, start, end, summary.mean_altitude_km, summary.raan_deg)
+            if hist.end_reason == "reentry" and hist.stopped_at_s is not None:
+                extra["reentry_utc"] = iso_utc(
+                    timescale().tt_jd(hist.epoch.tt + hist.stopped_at_s / 86400.0)
+                )[0]
+        else:
+            assert isp_s is not None
+            keep = plan_altitude_keeping(
+                model,
+                start,
+                end,
+                limits,
+                isp_s=isp_s,
+                thrust_n=thrust_n,
+                initial_altitude_km=summary.mean_altitude_km,
+                raan_deg=summary.raan_deg,
+            )
+            hist = keep.history
+            reboosts = [
+                {
+                    "time_utc": r.time_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "dv_m_s": round(r.dv_m_s, 4),
+                    "propellant_kg": round(r.propellant_kg, 3),
+                    "burn_s": round(r.burn_s, 1),
+                }
+                for r in keep.reboosts
+            ]
+            if keep.infeasible_reason:
+                extra["infeasible_reason"] = keep.infeasible_reason
+        n = int(np.floor(hist.days[-1])) + 1 if len(hist.days) else 0
+        day_s = np.arange(n) * 86400.0
+        alt = hist.altitude_at_km(day_s)
+        stamps = iso_utc(timescale().tt_jd(hist.epoch.tt + day_s / 86400.0)) if n else []
+        rows = [
+            {"time_utc": t, "mean_altitude_km": round(float(a), 4)}
+            for t, a in zip(stamps, alt, strict=True)
+            if not np.isnan(a)
+        ]
+        if fmt is TableFormat.csv:
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(["time_utc", "mean_altitude_km"])
+            writer.writerows([[r["time_utc"], r["mean_altitude_km"]] for r in rows])
+            text = buf.getvalue()
+        else:
+            text = json.dumps({"altitude": rows, "reboosts": reboosts, **extra}, indent=1) + "\n"
+        for key in ("infeasible_reason", "reentry_utc"):
+            if key in extra:
+                _err().print(f"{key.replace('_', ' ')}: {extra[key]}")
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(output, text)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -262,3 +262,87 @@ def test_windows_tma16m_csv_and_bad_site(tmp_path: Path) -> None:
     assert "latitude 62.9 deg exceeds the orbit's inclination 51.65 deg" in unreachable.output
     unknown = runner.invoke(app, [*args, "--site", "Vandenberg"])
     assert unknown.exit_code == 2 and "names no single launch site" in unknown.output
+
+
+def test_lifetime_free_decay_and_band(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    free = runner.invoke(
+        app,
+        [
+            "lifetime",
+            "--elements",
+            str(f),
+            "--days",
+            "10",
+            "--f107",
+            "140",
+            "--ap",
+            "8",
+            "--format",
+            "csv",
+        ],
+    )
+    assert free.exit_code == 0, free.output
+    lines = free.output.strip().splitlines()
+    assert lines[0] == "time_utc,mean_altitude_km" and len(lines) == 12
+    first, last = float(lines[1].split(",")[1]), float(lines[-1].split(",")[1])
+    assert 401.7 < first < 401.8 and last < first  # mean altitude of the 2015-03-27 set decays
+    kept = runner.invoke(
+        app,
+        [
+            "lifetime",
+            "--elements",
+            str(f),
+            "--days",
+            "30",
+            "--band",
+            "400,400.01",
+            "--mass-kg",
+            "420000",
+            "--isp-s",
+            "302",
+            "--f107",
+            "250",
+        ],
+    )
+    assert kept.exit_code == 0, kept.output
+    assert "cannot be held" in kept.output  # explained, not a crash
+    missing = runner.invoke(
+        app, ["lifetime", "--elements", str(f), "--days", "10", "--band", "400,420"]
+    )
+    assert missing.exit_code == 2 and "--band needs --mass-kg and --isp-s" in missing.output
+    bad = runner.invoke(app, ["lifetime", "--elements", str(f), "--days", "10", "--band", "420"])
+    assert bad.exit_code == 2 and "is not MIN_KM,MAX_KM" in bad.output
+
+
+def test_lifetime_json_shape(tmp_path: Path) -> None:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "lifetime",
+            "--elements",
+            str(f),
+            "--days",
+            "200",
+            "--band",
+            "398,402",
+            "--mass-kg",
+            "420000",
+            "--isp-s",
+            "302",
+            "--f107",
+            "200",
+            "--ap",
+            "15",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{") :])
+    assert set(data) >= {"altitude", "reboosts"}
+    assert data["reboosts"], "a 4-km band over 200 days at F10.7 200 needs reboosts"
+    r = data["reboosts"][0]
+    assert set(r) == {"time_utc", "dv_m_s", "propellant_kg", "burn_s"}
+    assert 0 < r["dv_m_s"] < 5 and r["burn_s"] > 0
