@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stationplan.errors import ElementSetError
 from stationplan.orbit.elements import (
@@ -165,3 +167,23 @@ def test_omm_formats_agree(shared_data: Path, tmp_path: Path) -> None:
 def test_missing_file() -> None:
     with pytest.raises(ElementSetError, match="no such file"):
         read_elements("/no/such/file.tle")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_only_raises_element_set_error(text: str) -> None:
+    try:
+        parse_elements(text, "fuzz.tle")
+    except ElementSetError as exc:
+        assert all(p.source == "fuzz.tle" for p in exc.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 138), st.characters(min_codepoint=32, max_codepoint=126))
+def test_damaged_tle_is_skipped_with_a_line_number(position: int, char: str) -> None:
+    text = f"{ISS_1}\n{ISS_2}\n"
+    damaged = text[:position] + char + text[position + 1 :]
+    result = parse_elements(damaged, "fuzz.tle")
+    assert len(result.elements) + result.skipped >= 1 or damaged.strip() == ""
+    for p in result.problems:
+        assert p.line in (1, 2)

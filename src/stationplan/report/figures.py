@@ -192,6 +192,7 @@ def fleet_capacity(plan: Plan) -> str:
             x=names,
             y=[v.cargo_up_kg_per_year / 1000.0 for v in plan.fleet],
             name="cargo up (t/year)",
+            offsetgroup="cargo",
         )
     )
     fig.add_trace(
@@ -199,6 +200,7 @@ def fleet_capacity(plan: Plan) -> str:
             x=names,
             y=[v.seats_per_year for v in plan.fleet],
             name="crew seats (per year)",
+            offsetgroup="seats",
             yaxis="y2",
         )
     )
@@ -279,7 +281,9 @@ def ground_track(plan: Plan) -> str:
                 marker={"symbol": "triangle-up", "size": 10, "color": "#222"},
             )
         )
-    fig.update_xaxes(range=[-180, 180], dtick=30, title="longitude (deg)", showgrid=False)
+    fig.update_xaxes(
+        range=[-180, 180], dtick=30, title="longitude (deg)", showgrid=False, constrain="domain"
+    )
     fig.update_yaxes(
         range=[-90, 90],
         dtick=30,
