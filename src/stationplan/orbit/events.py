@@ -22,10 +22,8 @@ from skyfield.searchlib import find_discrete, find_maxima
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
+from stationplan.orbit.shadow import shadow_fraction
 from stationplan.orbit.timescale import DAY_S, iso_utc
-
-R_EARTH_KM = 6378.137
-R_SUN_KM = 696_000.0
 
 Array = NDArray[np.float64]
 StateFunction = Callable[[Time], tuple[Array, Array]]
@@ -49,19 +47,13 @@ class Event:
 
 
 def shadow_state(r_teme_km: Array, t: Time) -> NDArray[np.int64]:
-    """0 sunlit, 1 penumbra, 2 umbra for (N, 3) TEME positions (conical shadow)."""
-    sun = frames.sun_teme_km(t)
-    r = np.atleast_2d(r_teme_km)
-    to_sun = sun - r
-    d_sun = np.linalg.norm(to_sun, axis=1)
-    d_earth = np.linalg.norm(r, axis=1)
-    a = np.arcsin(np.clip(R_SUN_KM / d_sun, -1, 1))  # apparent radius of the Sun
-    b = np.arcsin(np.clip(R_EARTH_KM / d_earth, -1, 1))  # apparent radius of the Earth
-    cos_c = np.einsum("ij,ij->i", -r, to_sun) / (d_earth * d_sun)
-    c = np.arccos(np.clip(cos_c, -1, 1))  # angle between Earth's and Sun's centres
-    state = np.full(r.shape[0], SUNLIT, dtype=np.int64)
-    state[c < a + b] = PENUMBRA
-    state[c <= b - a] = UMBRA
+    """0 sunlit, 1 penumbra, 2 umbra for (N, 3) TEME positions (conical shadow, shared with
+    the propagator's solar radiation pressure: :func:`stationplan.orbit.shadow.shadow_fraction`).
+    """
+    nu = shadow_fraction(np.atleast_2d(r_teme_km), frames.sun_teme_km(t))
+    state = np.full(nu.shape[0], SUNLIT, dtype=np.int64)
+    state[nu < 1.0] = PENUMBRA
+    state[nu <= 0.0] = UMBRA
     return state
 
 

@@ -79,6 +79,8 @@ from skyfield.sgp4lib import TEME, theta_GMST1982
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
+from stationplan.orbit.frames import itrs_to_geodetic
+from stationplan.orbit.shadow import shadow_fraction
 from stationplan.orbit.spaceweather import SpaceWeather, date_of_jd_utc, jd_utc_of_date
 from stationplan.orbit.timescale import DAY_S, ephemeris, offset, timescale, utc_jd_parts
 
@@ -247,61 +249,12 @@ def gravity_potential_km2_s2(r_km: ArrayLike, zonal_degree: int = 6) -> NDArray[
 def geodetic_wgs84(
     r_ecef_km: ArrayLike,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """WGS84 geodetic latitude (deg), longitude (deg, -180..180) and height (km), each (N,).
-
-    Bowring's method (Survey Review 23, 1976) iterated twice: sub-millimetre from the
-    ground to beyond GEO. Latitude and height do not depend on the rotation about z, so TEME
-    positions give the right height too.
+    """WGS84 geodetic latitude (deg), longitude (deg, -180..180) and height (km), each (N,),
+    of Earth-fixed positions: :func:`stationplan.orbit.frames.itrs_to_geodetic`. Latitude and
+    height do not depend on the rotation about z, so TEME positions give the right height too.
     """
-    r = _as_vectors("r_ecef_km", r_ecef_km)
-    x, y, z = r[:, 0], r[:, 1], r[:, 2]
-    p = np.hypot(x, y)
-    a, f = WGS84_A_KM, WGS84_F
-    b = a * (1.0 - f)
-    e2 = f * (2.0 - f)
-    ep2 = e2 / (1.0 - e2)
-    beta = np.arctan2(z, (1.0 - f) * p)
-    phi = beta
-    for _ in range(2):
-        phi = np.arctan2(z + ep2 * b * np.sin(beta) ** 3, p - e2 * a * np.cos(beta) ** 3)
-        beta = np.arctan2((1.0 - f) * np.sin(phi), np.cos(phi))
-    sphi = np.sin(phi)
-    h = p * np.cos(phi) + z * sphi - a * np.sqrt(1.0 - e2 * sphi**2)
-    return np.degrees(phi), np.degrees(np.arctan2(y, x)), h
-
-
-def shadow_fraction(r_km: ArrayLike, r_sun_km: ArrayLike) -> NDArray[np.float64]:
-    """Visible fraction of the solar disc (1 sunlit, 0 umbra), (N,), for satellites at
-    ``r_km`` (N, 3) and the Sun at ``r_sun_km`` (N, 3), geocentric km, Earth a sphere.
-
-    Conical model: apparent radii a (Sun), b (Earth) and separation c of the two discs seen
-    from the satellite, and their overlap area (Montenbruck & Gill 2000, eqs. 3.79-3.87).
-    It varies continuously through the penumbra, unlike the cylindrical model's jump, which
-    keeps the integrator's steps valid (they are restarted at the penumbra and umbra edges).
-    """
-    r = _as_vectors("r_km", r_km)
-    s = _as_vectors("r_sun_km", r_sun_km)
-    rn = np.sqrt(np.einsum("ij,ij->i", r, r))
-    d = s - r
-    dn = np.sqrt(np.einsum("ij,ij->i", d, d))
-    a = np.arcsin(np.minimum(R_SUN_KM / dn, 1.0))
-    b = np.arcsin(np.minimum(WGS84_A_KM / rn, 1.0))
-    c = np.arccos(np.clip(-np.einsum("ij,ij->i", r, d) / (rn * dn), -1.0, 1.0))
-    nu = np.ones_like(rn)
-    nu = np.where(c < a - b, 1.0 - (b / a) ** 2, nu)  # annular: Earth inside the solar disc
-    nu = np.where(c <= b - a, 0.0, nu)  # umbra
-    partial = (c < a + b) & (c > np.abs(a - b))
-    if np.any(partial):
-        cp = np.where(partial, c, 1.0)
-        x = (cp**2 + a**2 - b**2) / (2.0 * cp)
-        y = np.sqrt(np.maximum(a**2 - x**2, 0.0))
-        area = (
-            a**2 * np.arccos(np.clip(x / a, -1.0, 1.0))
-            + b**2 * np.arccos(np.clip((cp - x) / b, -1.0, 1.0))
-            - cp * y
-        )
-        nu = np.where(partial, 1.0 - area / (np.pi * a**2), nu)
-    return np.asarray(nu, dtype=float)
+    g = itrs_to_geodetic(_as_vectors("r_ecef_km", r_ecef_km))
+    return g.lat_deg, g.lon_deg, g.alt_km
 
 
 # --------------------------------------------------------------------- dynamics

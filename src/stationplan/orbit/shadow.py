@@ -1,0 +1,60 @@
+"""Earth's shadow on a satellite: the visible fraction of the solar disc, conical model.
+
+Used by the event search (umbra / penumbra states) and by the Cowell propagator (solar
+radiation pressure), so both agree on where the shadow is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from stationplan.errors import ArgumentError, Problem
+
+R_SUN_KM = 696000.0  # Montenbruck & Gill, sec. 3.4.2
+R_EARTH_KM = 6378.137  # WGS84 equatorial radius (spherical Earth for the shadow)
+
+
+def _as_vectors(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != 3:
+        raise ArgumentError(
+            Problem("shadow", f"shape {np.shape(value)}, expected (3,) or (N, 3)", field=name)
+        )
+    return arr
+
+
+def shadow_fraction(r_km: ArrayLike, r_sun_km: ArrayLike) -> NDArray[np.float64]:
+    """Visible fraction of the solar disc (1 sunlit, 0 umbra), (N,), for satellites at
+    ``r_km`` (N, 3) and the Sun at ``r_sun_km`` (N, 3), geocentric km, Earth a sphere.
+
+    Conical model: apparent radii a (Sun), b (Earth) and separation c of the two discs seen
+    from the satellite, and their overlap area (Montenbruck & Gill 2000, eqs. 3.79-3.87).
+    It varies continuously through the penumbra, unlike the cylindrical model's jump, which
+    keeps the integrator's steps valid (they are restarted at the penumbra and umbra edges).
+    """
+    r = _as_vectors("r_km", r_km)
+    s = _as_vectors("r_sun_km", r_sun_km)
+    rn = np.sqrt(np.einsum("ij,ij->i", r, r))
+    d = s - r
+    dn = np.sqrt(np.einsum("ij,ij->i", d, d))
+    a = np.arcsin(np.minimum(R_SUN_KM / dn, 1.0))
+    b = np.arcsin(np.minimum(R_EARTH_KM / rn, 1.0))
+    c = np.arccos(np.clip(-np.einsum("ij,ij->i", r, d) / (rn * dn), -1.0, 1.0))
+    nu = np.ones_like(rn)
+    nu = np.where(c < a - b, 1.0 - (b / a) ** 2, nu)  # annular: Earth inside the solar disc
+    nu = np.where(c <= b - a, 0.0, nu)  # umbra
+    partial = (c < a + b) & (c > np.abs(a - b))
+    if np.any(partial):
+        cp = np.where(partial, c, 1.0)
+        x = (cp**2 + a**2 - b**2) / (2.0 * cp)
+        y = np.sqrt(np.maximum(a**2 - x**2, 0.0))
+        area = (
+            a**2 * np.arccos(np.clip(x / a, -1.0, 1.0))
+            + b**2 * np.arccos(np.clip((cp - x) / b, -1.0, 1.0))
+            - cp * y
+        )
+        nu = np.where(partial, 1.0 - area / (np.pi * a**2), nu)
+    return np.asarray(nu, dtype=float)
