@@ -80,7 +80,7 @@ from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
 from stationplan.orbit.frames import itrs_to_geodetic
-from stationplan.orbit.shadow import shadow_fraction
+from stationplan.orbit.shadow import as_vectors, shadow_fraction
 from stationplan.orbit.spaceweather import SpaceWeather, date_of_jd_utc, jd_utc_of_date
 from stationplan.orbit.timescale import DAY_S, ephemeris, offset, timescale, utc_jd_parts
 
@@ -186,14 +186,7 @@ class ForceModel:
 
 
 def _as_vectors(name: str, value: ArrayLike) -> NDArray[np.float64]:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != 3:
-        raise ArgumentError(
-            Problem("numerical", f"shape {np.shape(value)}, expected (3,) or (N, 3)", field=name)
-        )
-    return arr
+    return as_vectors(name, value, source="numerical")
 
 
 def _zonal_sums(

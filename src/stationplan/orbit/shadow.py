@@ -15,13 +15,14 @@ R_SUN_KM = 696000.0  # Montenbruck & Gill, sec. 3.4.2
 R_EARTH_KM = 6378.137  # WGS84 equatorial radius (spherical Earth for the shadow)
 
 
-def _as_vectors(name: str, value: ArrayLike) -> NDArray[np.float64]:
+def as_vectors(name: str, value: ArrayLike, source: str = "shadow") -> NDArray[np.float64]:
+    """``value`` as an (N, 3) float array (a (3,) vector gives N = 1); ArgumentError if not."""
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != 3:
         raise ArgumentError(
-            Problem("shadow", f"shape {np.shape(value)}, expected (3,) or (N, 3)", field=name)
+            Problem(source, f"shape {np.shape(value)}, expected (3,) or (N, 3)", field=name)
         )
     return arr
 
@@ -35,8 +36,8 @@ def shadow_fraction(r_km: ArrayLike, r_sun_km: ArrayLike) -> NDArray[np.float64]
     It varies continuously through the penumbra, unlike the cylindrical model's jump, which
     keeps the integrator's steps valid (they are restarted at the penumbra and umbra edges).
     """
-    r = _as_vectors("r_km", r_km)
-    s = _as_vectors("r_sun_km", r_sun_km)
+    r = as_vectors("r_km", r_km)
+    s = as_vectors("r_sun_km", r_sun_km)
     rn = np.sqrt(np.einsum("ij,ij->i", r, r))
     d = s - r
     dn = np.sqrt(np.einsum("ij,ij->i", d, d))
