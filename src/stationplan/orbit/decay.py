@@ -84,6 +84,7 @@ from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
 from stationplan.orbit import frames
+from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
 from stationplan.orbit.numerical import ForceModel, geodetic_wgs84
 from stationplan.orbit.plane import J2, nodal_rate_rad_s
 from stationplan.orbit.spaceweather import SpaceWeather
@@ -599,7 +600,7 @@ def propagate_decay(
     eccentricity: float = 0.0,
     arg_perigee_deg: float = 0.0,
     stop_below_km: float | None = None,
-    reentry_altitude_km: float = 150.0,
+    reentry_altitude_km: float = REENTRY_ALTITUDE_KM,
 ) -> DecayHistory:
     """Integrate the orbit-averaged decay of the mean altitude from ``start`` to ``end``.
 

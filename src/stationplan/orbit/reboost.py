@@ -43,6 +43,7 @@ from stationplan.orbit.decay import (
     EndReason,
     propagate_decay,
 )
+from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes
 
 G0_M_S2 = 9.80665
@@ -55,9 +56,6 @@ mission control quoted by H. Zimmer, SeeSat-L, 24 March 2001) gives a perigee of
 this module's formula; a perigee well inside the sensible atmosphere (< ~80 km) makes the
 entry happen within the following half revolution, which keeps the debris footprint short
 enough to aim at the South Pacific. Approximate: a real plan picks it from a footprint study."""
-
-REENTRY_ALTITUDE_KM = 150.0
-"""Mean altitude treated as re-entry by the planner (as :func:`propagate_decay`'s default)."""
 
 F = TypeVar("F", float, NDArray[np.float64])
 
