@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
+from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
 from stationplan.orbit.decay import (
     MU_KM3_S2,
     R_EQ_KM,
@@ -43,7 +44,6 @@ from stationplan.orbit.decay import (
     EndReason,
     propagate_decay,
 )
-from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes
 
 G0_M_S2 = 9.80665
