@@ -11,12 +11,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,6 +27,12 @@ from stationplan.errors import Problem, StationplanInputError
 from stationplan.orbit.launch import Pad
 from stationplan.report.ephemeris import RefFrame
 from stationplan.scenario.models import LaunchSite, Vehicle
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from stationplan.orbit.elements import ElementSet
+    from stationplan.orbit.spaceweather import SpaceWeather
 
 app = typer.Typer(
     name="stationplan",
@@ -39,6 +45,19 @@ app = typer.Typer(
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+
+
+@contextmanager
+def _destination(output: str | None) -> Iterator[Callable[[str], object]]:
+    """Where a command's text goes: standard output, or the file of ``-o`` checked before the
+    work and written atomically after it."""
+    from stationplan.report import output_file
+
+    if output is None:
+        yield sys.stdout.write
+        return
+    with output_file(output, label="--output") as staged:
+        yield staged.write_text
 
 
 def _err() -> Console:
@@ -103,26 +122,43 @@ ScenarioArg = Annotated[
 def run(
     scenario: ScenarioArg = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder (replaced atomically).")
-    ] = Path("out"),
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder: new, empty, or holding a previous stationplan output "
+            "(replaced as a whole; files you added are kept).",
+        ),
+    ] = "out",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a non-empty folder that holds no stationplan output "
+            "(only this run's files are written; nothing is deleted).",
+        ),
+    ] = False,
 ) -> None:
-    """Build the plan of a scenario and write plan.json and report.html to the output folder."""
+    """Build the plan of a scenario and write plan.json, report.html, OEM and CZML files."""
     from stationplan.plan.engine import run_scenario
-    from stationplan.report import atomic_directory, render_report
-    from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
+    from stationplan.report import output_folder
+    from stationplan.report.run_folder import write_run_folder
     from stationplan.scenario import load_scenario
 
     with _handled():
         err = _err()
         started = time.perf_counter()
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as progress:
+        with (
+            output_folder(out, force=force, label="--out") as staging,
+            Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=not err.is_terminal,
+            ) as progress,
+        ):
             task = progress.add_task("loading scenario", total=None)
 
             def step(name: str) -> None:
@@ -130,44 +166,15 @@ def run(
 
             loaded = load_scenario(scenario)
             result = run_scenario(loaded, progress=step)
-            plan = result.plan
             step("writing report")
-            with atomic_directory(out) as tmp:
-                (tmp / "plan.json").write_text(
-                    plan.model_dump_json(indent=2) + "\n", encoding="utf-8"
-                )
-                (tmp / "report.html").write_text(render_report(plan), encoding="utf-8")
-                for eph in result.ephemerides:
-                    stem = _file_stem(eph.name)
-                    oem = ephemeris_oem(
-                        eph.times_utc,
-                        eph.r_gcrs_km,
-                        eph.v_gcrs_km_s,
-                        object_name=eph.name,
-                        object_id=str(eph.catalog_number),
-                        ref_frame="GCRF",
-                    )
-                    czml = ephemeris_czml(
-                        eph.times_utc,
-                        eph.r_gcrs_km,
-                        ref_frame="GCRF",
-                        object_id=str(eph.catalog_number),
-                        object_name=eph.name,
-                    )
-                    (tmp / f"{stem}.oem").write_text(oem, encoding="utf-8")
-                    (tmp / f"{stem}.czml").write_text(czml, encoding="utf-8")
-        warnings = sum(1 for f in plan.findings if f.severity.value == "warning")
+            written = write_run_folder(staging, result)
+        plan = result.plan
+        warnings = [f for f in plan.findings if f.severity.value == "warning"]
         err.print(
-            f"{plan.programme.name}: plan written to {out}/ (plan.json, report.html, "
-            f"{len(result.ephemerides)} OEM + CZML) in "
-            f"{time.perf_counter() - started:.1f} s; {warnings} warning(s)"
+            f"{plan.programme.name}: plan written to {out}/ ({', '.join(written)}) in "
+            f"{time.perf_counter() - started:.1f} s; {len(warnings)} warning(s)"
+            + "".join(f"\n  warning: {f.topic}: {f.message}" for f in warnings)
         )
-
-
-def _file_stem(name: str) -> str:
-    """A file name from a station name: letters, digits, '-' and '_' only."""
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in name.strip())
-    return stem.strip("_") or "station"
 
 
 @app.command()
@@ -188,7 +195,7 @@ def validate(
 
 @app.command()
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the new scenario file.")],
+    path: Annotated[str, typer.Argument(help="Where to write the new scenario file.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented copy of the default scenario to start your own."""
@@ -196,33 +203,27 @@ def init(
     from stationplan.scenario import default_scenario_text
 
     with _handled():
-        if path.exists() and not force:
+        if Path(path).is_file() and not force:
             raise StationplanInputError(
                 f"{path} already exists; choose another name or pass --force to overwrite it",
                 source=str(path),
             )
-        if path.exists() and path.is_dir():
-            raise StationplanInputError("is a folder; expected a file name", source=str(path))
-        write_text_atomic(path, default_scenario_text())
+        write_text_atomic(path, default_scenario_text(), label="PATH")
         _out().print(f"wrote {path}: edit it, then `stationplan validate {path}`")
 
 
 @app.command()
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """Print the scenario file's JSON Schema (for editor completion and validation)."""
-    from stationplan.report import write_text_atomic
     from stationplan.scenario.schema import scenario_json_schema
 
-    with _handled():
+    with _handled(), _destination(output) as emit:
         text = json.dumps(scenario_json_schema(), indent=2) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(output, text)
+        emit(text)
 
 
 def _parse_utc(text: str, option: str) -> datetime:
@@ -309,11 +310,16 @@ def propagate(
     frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
     model: Annotated[Model, typer.Option("--model", help="Propagation model.")] = Model.sgp4,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.csv,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Output file (default: standard output).")
+    ] = None,
     f107: Annotated[
-        float, typer.Option("--f107", help="Numerical model: constant F10.7 (sfu).")
-    ] = 150.0,
-    ap: Annotated[float, typer.Option("--ap", help="Numerical model: constant daily Ap.")] = 15.0,
+        float | None,
+        typer.Option("--f107", help="Numerical model: constant F10.7 (sfu); default 150."),
+    ] = None,
+    ap: Annotated[
+        float | None, typer.Option("--ap", help="Numerical model: constant daily Ap; default 15.")
+    ] = None,
     space_weather: Annotated[
         Path | None,
         typer.Option("--space-weather", help="Numerical model: CelesTrak/CSSI space-weather file."),
@@ -334,10 +340,9 @@ def propagate(
     from stationplan.orbit.elements import find_object, read_elements
     from stationplan.orbit.propagate import propagate_sgp4
     from stationplan.orbit.timescale import iso_utc, time_grid, to_datetimes
-    from stationplan.report import write_text_atomic
     from stationplan.report.ephemeris import ephemeris_csv, ephemeris_czml, ephemeris_oem
 
-    with _handled():
+    with _handled(), _destination(output) as emit:
         if not step > 0:
             raise ArgumentError(f"--step must be positive (got {step:g} s)", "command line")
         t0, t1 = _span(start, end)
@@ -352,13 +357,8 @@ def propagate(
         if model is Model.numerical:
             from stationplan.orbit.elements import RHO0_KG_M2_ER
             from stationplan.orbit.numerical import ForceModel, cowell_from_satrec
-            from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
 
-            weather = (
-                read_space_weather(space_weather)
-                if space_weather is not None
-                else SpaceWeather.constant(f107, f107, ap)
-            )
+            weather = _weather(f107, ap, space_weather)
             area_per_kg = max(0.0, 2.0 * float(el.satrec.bstar) / RHO0_KG_M2_ER / 2.2)
             force = ForceModel(
                 mass_kg=1.0,
@@ -371,8 +371,11 @@ def propagate(
         else:
             res = propagate_sgp4(el, t)
             r, v = res.r_teme_km[0], res.v_teme_km_s[0]
-            for i, reason in res.failures().items():
-                _err().print(f"warning: SGP4 failed for object {i}: {reason}; rows are NaN")
+            for reason in res.failures().values():
+                _err().print(
+                    f"warning: SGP4 failed for object {el.catalog_number} ({el.name}): {reason}; "
+                    "the rows where it failed are empty (NaN)"
+                )
         times = to_datetimes(t)
         ref: RefFrame = REF_FRAMES[frame.value]
         if frame is Frame.gcrs:
@@ -444,10 +447,7 @@ def propagate(
                 object_id=str(el.catalog_number),
                 object_name=el.name,
             )
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(output, text)
+        emit(text)
 
 
 def _report_skipped(problems: list[Problem]) -> None:
@@ -469,7 +469,7 @@ def _num(x: float) -> float | None:
     return None if math.isnan(float(x)) else round(float(x), 9)
 
 
-def _site(text: str) -> tuple[float, float, float]:
+def _site(text: str, option: str) -> tuple[float, float, float]:
     from stationplan.errors import ArgumentError
 
     parts = text.split(",")
@@ -478,15 +478,57 @@ def _site(text: str) -> tuple[float, float, float]:
         alt = float(parts[2]) if len(parts) > 2 else 0.0
     except (ValueError, IndexError):
         raise ArgumentError(
-            f"--station: '{text}' is not LAT,LON[,ALT_M]; expected e.g. 45.92,63.34,100",
+            f"{option}: '{text}' is not LAT,LON[,ALT_M]; expected e.g. 45.92,63.34,100",
             "command line",
         ) from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 360) or len(parts) > 3:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 360 and -500 <= alt <= 9000) or len(parts) > 3:
         raise ArgumentError(
-            f"--station: '{text}': latitude must be within -90..90 and longitude -180..360",
+            f"{option}: '{text}': latitude must be within -90..90, longitude -180..360 and "
+            "the height -500..9000 m",
             "command line",
         )
     return lat, lon, alt
+
+
+def _within_field(option: str, value: float, model: type[BaseModel], name: str) -> None:
+    """Check an option against the bounds of the scenario field it stands for (one rule)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from stationplan.errors import ArgumentError
+
+    info = model.model_fields[name]
+    try:
+        TypeAdapter(Annotated[float, *info.metadata]).validate_python(value)
+    except ValidationError as exc:
+        what = exc.errors()[0]["msg"].replace("Input should be", "must be")
+        raise ArgumentError(
+            f"{option}: {what} (got {value:g}), as the scenario's {model.__name__.lower()}s.{name}",
+            "command line",
+        ) from None
+
+
+def _until_sgp4_limit(el: ElementSet, t0: datetime, t1: datetime, what: str) -> datetime:
+    """``t1``, or the instant SGP4 stops propagating ``el`` if that comes first (with a
+    warning); bad input when it fails before ``t0``."""
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit.propagate import sgp4_limit
+    from stationplan.orbit.timescale import as_time, timescale
+
+    limit = sgp4_limit(el, as_time(t0), as_time(t1))
+    if limit is None:
+        return t1
+    when: datetime = timescale().tt_jd(limit.jd_tt).utc_datetime()
+    if (when - t0).total_seconds() < 1.0:
+        raise ArgumentError(
+            f"object {el.catalog_number} ({el.name}) cannot be propagated at {t0:%Y-%m-%d %H:%M} "
+            f"UTC (SGP4: {limit.reason}); no {what} can be computed",
+            "command line",
+        )
+    _err().print(
+        f"warning: object {el.catalog_number} ({el.name}) stops propagating at "
+        f"{when:%Y-%m-%dT%H:%M:%SZ} (SGP4: {limit.reason}); {what} end there"
+    )
+    return when
 
 
 @app.command("events")
@@ -540,7 +582,7 @@ def events_command(
                 raise ArgumentError(
                     "--kind contact needs --station LAT,LON[,ALT_M]", "command line"
                 )
-            lat, lon, alt = _site(station)
+            lat, lon, alt = _site(station, "--station")
             found = ev.contacts(state, a, b, lat, lon, alt, min_elevation)
         sys.stdout.write(json.dumps(found, indent=1, default=float) + "\n")
 
@@ -555,7 +597,7 @@ def _named_site(text: str) -> tuple[Pad, LaunchSite | None, Vehicle | None]:
     from stationplan.scenario import load_scenario
 
     if any(c.isdigit() for c in text.split(",")[0]) and "," in text:
-        lat, lon, alt = _site(text.replace("--station", "--site"))
+        lat, lon, alt = _site(text, "--site")
         return Pad(lat, lon, alt), None, None
     sc = load_scenario().scenario
     matches = [s for s in sc.launch_sites if s.name.lower().startswith(text.strip().lower())]
@@ -613,7 +655,9 @@ def windows(
         ),
     ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Output file (default: standard output).")
+    ] = None,
 ) -> None:
     """Launch windows from a site to a station's plane, with phasing and docking per profile."""
     import csv
@@ -625,9 +669,8 @@ def windows(
     from stationplan.orbit.propagate import sgp4_trajectory
     from stationplan.orbit.rendezvous import STRATEGIES
     from stationplan.orbit.timescale import as_time
-    from stationplan.report import write_text_atomic
 
-    with _handled():
+    with _handled(), _destination(output) as emit:
         t0, t1 = _span(start, end)
         if (t1 - t0).days > 3660:
             raise ArgumentError("the span is limited to ten years", "command line")
@@ -637,6 +680,7 @@ def windows(
             ranges = [(r.min_deg, r.max_deg) for r in site_model.allowed_azimuths_deg]
         el = find_object(read_elements(elements), object_id)
         summary = summarize(el)
+        t1 = _until_sgp4_limit(el, t0, t1, "windows")
         if summary.inclination_deg < abs(pad.lat_deg):
             raise ArgumentError(
                 f"--site: latitude {pad.lat_deg:g} deg exceeds the orbit's inclination "
@@ -657,8 +701,8 @@ def windows(
             if lead_s is not None
             else (vehicle.launch_offset_s if vehicle is not None else 0.0),
         )
-        if profile.ascent_s <= 0:
-            raise ArgumentError("--ascent-s must be positive", "command line")
+        _within_field("--ascent-s", profile.ascent_s, Vehicle, "ascent_duration_s")
+        _within_field("--lead-s", profile.lead_s, Vehicle, "launch_offset_s")
         names = (strategy.value,) if strategy is not None else tuple(STRATEGIES)
         records = [
             r.as_dict()
@@ -681,6 +725,7 @@ def windows(
             head = [
                 "launch_utc",
                 "plane_crossing_utc",
+                "window_width_s",
                 "window_opens_utc",
                 "window_closes_utc",
                 "azimuth_deg",
@@ -698,10 +743,30 @@ def windows(
                     row += [got["docking_utc"], got["dv_m_s"]] if got else ["", ""]
                 writer.writerow(row)
             text = buf.getvalue()
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(output, text)
+        emit(text)
+
+
+def _weather(f107: float | None, ap: float | None, space_weather: Path | None) -> SpaceWeather:
+    """Solar activity from either a space-weather file or constants (default F10.7 150, Ap 15),
+    bounded as the scenario's space_weather fields are."""
+    from stationplan.errors import ArgumentError
+    from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
+    from stationplan.scenario.models import SpaceWeatherEntry
+
+    if space_weather is not None:
+        given = [name for name, v in (("--f107", f107), ("--ap", ap)) if v is not None]
+        if given:
+            raise ArgumentError(
+                f"{' and '.join(given)} and --space-weather are alternatives: the file gives "
+                "the daily values; drop one",
+                "command line",
+            )
+        return read_space_weather(space_weather)
+    f107 = 150.0 if f107 is None else f107
+    ap = 15.0 if ap is None else ap
+    _within_field("--f107", f107, SpaceWeatherEntry, "f107_sfu")
+    _within_field("--ap", ap, SpaceWeatherEntry, "ap")
+    return SpaceWeather.constant(f107, f107, ap)
 
 
 def _band(text: str) -> tuple[float, float]:
@@ -727,8 +792,14 @@ def lifetime(
     object_id: Annotated[
         str | None, typer.Option("--object", help="Catalog number or name.")
     ] = None,
-    f107: Annotated[float, typer.Option("--f107", help="Constant F10.7 (sfu).")] = 150.0,
-    ap: Annotated[float, typer.Option("--ap", help="Constant daily Ap.")] = 15.0,
+    f107: Annotated[
+        float | None,
+        typer.Option("--f107", help="Constant F10.7 (sfu); default 150. Not with --space-weather."),
+    ] = None,
+    ap: Annotated[
+        float | None,
+        typer.Option("--ap", help="Constant daily Ap; default 15. Not with --space-weather."),
+    ] = None,
     space_weather: Annotated[
         Path | None,
         typer.Option("--space-weather", help="CelesTrak CSV or CSSI space-weather file."),
@@ -747,7 +818,9 @@ def lifetime(
         typer.Option("--area-m2", help="Drag area (m^2); default from B* and --mass-kg."),
     ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Output file (default: standard output).")
+    ] = None,
 ) -> None:
     """Mean-altitude history under drag: free decay, or held in --band by reboosts.
 
@@ -755,8 +828,6 @@ def lifetime(
     Vallado eq. 9-42) unless --area-m2 is given. Mean altitude = mean semi-major axis minus
     6378.137 km, comparable with later element sets.
     """
-    import csv
-    import io
     from datetime import timedelta
 
     import numpy as np
@@ -765,17 +836,13 @@ def lifetime(
     from stationplan.orbit.decay import DecayModel, DragBody, propagate_decay
     from stationplan.orbit.elements import RHO0_KG_M2_ER, find_object, read_elements, summarize
     from stationplan.orbit.reboost import plan_altitude_keeping
-    from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
     from stationplan.orbit.timescale import iso_utc, timescale
-    from stationplan.report import write_text_atomic
+    from stationplan.scenario.fields import utc_iso
 
-    with _handled():
+    with _handled(), _destination(output) as emit:
         if not 0 < days <= 36600:
             raise ArgumentError(f"--days must be within 0..36600 (got {days:g})", "command line")
-        if not 50 <= f107 <= 400 or not 0 <= ap <= 400:
-            raise ArgumentError(
-                "--f107 must be within 50..400 sfu and --ap within 0..400", "command line"
-            )
+        weather = _weather(f107, ap, space_weather)
         limits = _band(band) if band is not None else None
         if limits is not None and (mass_kg is None or isp_s is None):
             raise ArgumentError(
@@ -803,11 +870,6 @@ def lifetime(
             area = 2.0 * float(el.satrec.bstar) / RHO0_KG_M2_ER / 2.2 * mass
         else:
             area = area_m2
-        weather = (
-            read_space_weather(space_weather)
-            if space_weather is not None
-            else SpaceWeather.constant(f107, f107, ap)
-        )
         model = DecayModel(summary.inclination_deg, DragBody(mass, area, 2.2), weather)
         start = summary.epoch_utc
         end = start + timedelta(days=days)
@@ -834,15 +896,19 @@ def lifetime(
             hist = keep.history
             reboosts = [
                 {
-                    "time_utc": r.time_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "time_utc": utc_iso(r.time_utc),
                     "dv_m_s": round(r.dv_m_s, 4),
                     "propellant_kg": round(r.propellant_kg, 3),
                     "burn_s": round(r.burn_s, 1),
+                    "altitude_before_km": round(r.altitude_before_km, 4),
+                    "altitude_after_km": round(r.altitude_after_km, 4),
                 }
                 for r in keep.reboosts
             ]
             if keep.infeasible_reason:
                 extra["infeasible_reason"] = keep.infeasible_reason
+                if keep.infeasible_at_utc is not None:
+                    extra["infeasible_at_utc"] = utc_iso(keep.infeasible_at_utc)
         n = int(np.floor(hist.days[-1])) + 1 if len(hist.days) else 0
         day_s = np.arange(n) * 86400.0
         alt = hist.altitude_at_km(day_s)
@@ -853,24 +919,72 @@ def lifetime(
             if not np.isnan(a)
         ]
         if fmt is TableFormat.csv:
-            buf = io.StringIO()
-            writer = csv.writer(buf, lineterminator="\n")
-            writer.writerow(["time_utc", "mean_altitude_km"])
-            writer.writerows([[r["time_utc"], r["mean_altitude_km"]] for r in rows])
-            text = buf.getvalue()
+            text = _lifetime_csv(rows, reboosts, extra)
         else:
             text = json.dumps({"altitude": rows, "reboosts": reboosts, **extra}, indent=1) + "\n"
         for key in ("infeasible_reason", "reentry_utc"):
             if key in extra:
                 _err().print(f"{key.replace('_', ' ')}: {extra[key]}")
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(output, text)
+        emit(text)
+
+
+LIFETIME_CSV_COLUMNS = [
+    "time_utc",
+    "kind",
+    "mean_altitude_km",
+    "altitude_after_km",
+    "dv_m_s",
+    "propellant_kg",
+    "burn_s",
+    "note",
+]
+
+
+def _lifetime_csv(
+    rows: list[dict[str, object]], reboosts: list[dict[str, object]], extra: dict[str, object]
+) -> str:
+    """One time-ordered table: daily altitude samples, reboosts, and the re-entry or the end
+    of a band that cannot be held (``kind`` says which)."""
+    import csv
+    import io
+
+    table: list[dict[str, object]] = [{**r, "kind": "altitude"} for r in rows]
+    for r in reboosts:
+        table.append(
+            {
+                **r,
+                "kind": "reboost",
+                "mean_altitude_km": r["altitude_before_km"],
+            }
+        )
+    if "reentry_utc" in extra:
+        table.append({"time_utc": extra["reentry_utc"], "kind": "reentry"})
+    if "infeasible_reason" in extra:
+        table.append(
+            {
+                "time_utc": extra.get("infeasible_at_utc", ""),
+                "kind": "band_not_held",
+                "note": extra["infeasible_reason"],
+            }
+        )
+    table.sort(key=lambda r: str(r["time_utc"]))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, LIFETIME_CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    return buf.getvalue()
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM ends the command like Ctrl-C does: staged outputs are removed on the way out."""
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     app()
 
 

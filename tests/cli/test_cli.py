@@ -106,6 +106,7 @@ def test_run_end_to_end(tmp_path: Path) -> None:
     assert "<script src=" not in html and "<link" not in html  # self-contained, no CDN
     assert "Plotly" in html  # plotly.js embedded
     assert sorted(p.name for p in out.iterdir()) == [
+        ".stationplan-output.json",
         "ISS.czml",
         "ISS.oem",
         "Unity_Station.czml",
@@ -125,12 +126,12 @@ def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
     assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 0
     before = (out / "plan.json").read_text(encoding="utf-8")
 
-    import stationplan.report as report_pkg
+    import stationplan.report.run_folder as run_folder
 
     def broken(_plan: object) -> str:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(report_pkg, "render_report", broken)
+    monkeypatch.setattr(run_folder, "render_report", broken)
     assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 1
     assert (out / "plan.json").read_text(encoding="utf-8") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
@@ -252,7 +253,7 @@ def test_windows_tma16m_csv_and_bad_site(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("launch_utc,plane_crossing_utc,window_opens_utc")
+    assert lines[0].startswith("launch_utc,plane_crossing_utc,window_width_s,window_opens_utc")
     assert lines[0].endswith("4orbit_docking_utc,4orbit_dv_m_s")
     # Soyuz TMA-16M lifted off 19:42:57 UTC from Site 1; the default scenario's Site 31 is
     # 17 km east, a few seconds later: the prediction must still fall within 60 s
@@ -285,8 +286,8 @@ def test_lifetime_free_decay_and_band(tmp_path: Path) -> None:
     )
     assert free.exit_code == 0, free.output
     lines = free.output.strip().splitlines()
-    assert lines[0] == "time_utc,mean_altitude_km" and len(lines) == 12
-    first, last = float(lines[1].split(",")[1]), float(lines[-1].split(",")[1])
+    assert lines[0].startswith("time_utc,kind,mean_altitude_km,") and len(lines) == 12
+    first, last = float(lines[1].split(",")[2]), float(lines[-1].split(",")[2])
     assert 401.7 < first < 401.8 and last < first  # mean altitude of the 2015-03-27 set decays
     kept = runner.invoke(
         app,
@@ -344,5 +345,12 @@ def test_lifetime_json_shape(tmp_path: Path) -> None:
     assert set(data) >= {"altitude", "reboosts"}
     assert data["reboosts"], "a 4-km band over 200 days at F10.7 200 needs reboosts"
     r = data["reboosts"][0]
-    assert set(r) == {"time_utc", "dv_m_s", "propellant_kg", "burn_s"}
+    assert set(r) == {
+        "time_utc",
+        "dv_m_s",
+        "propellant_kg",
+        "burn_s",
+        "altitude_before_km",
+        "altitude_after_km",
+    }
     assert 0 < r["dv_m_s"] < 5 and r["burn_s"] > 0

@@ -121,6 +121,23 @@ def _azimuths(normal: Array, pad_unit: Array, lat_deg: float, alt_km: float) -> 
     return np.degrees(az_i) % 360.0, np.degrees(az) % 360.0
 
 
+def profile_nodal_offset_deg(
+    profile: AscentProfile, strategy: str, station_altitude_km: float, inclination_deg: float
+) -> float:
+    """Nodal offset (deg) of the target plane for a vehicle flying ``strategy``
+    (:func:`stationplan.orbit.rendezvous.nodal_offset_deg` over the profile's phasing time)."""
+    from stationplan.orbit.rendezvous import nodal_offset_deg
+
+    phasing_s = (
+        STRATEGIES[strategy].revolutions * period_s(profile.insertion_altitude_km)
+        - profile.ascent_s
+    )
+    # the vehicle phases from its insertion altitude up to the station's: on average it flies
+    # midway between them (Soyuz 2-day: 200 x 240 km raised to ~330 km on orbits 3-5)
+    phasing_alt = (profile.insertion_altitude_km + station_altitude_km) / 2.0
+    return nodal_offset_deg(phasing_s, phasing_alt, station_altitude_km, inclination_deg)
+
+
 def launch_windows(
     state: StateFunction,
     pad: Pad,
@@ -137,14 +154,9 @@ def launch_windows(
     filtered to the allowed azimuth ranges when given. ``launch_jd_tt`` is the geometric
     crossing of the target plane minus the profile's calibrated lead.
     """
-    from stationplan.orbit.rendezvous import nodal_offset_deg
-
-    st = STRATEGIES[profile.strategy]
-    phasing_s = st.revolutions * period_s(profile.insertion_altitude_km) - profile.ascent_s
-    # the vehicle phases from its insertion altitude up to the station's: on average it flies
-    # midway between them (Soyuz 2-day: 200 x 240 km raised to ~330 km on orbits 3-5)
-    phasing_alt = (profile.insertion_altitude_km + station_altitude_km) / 2.0
-    d_node = nodal_offset_deg(phasing_s, phasing_alt, station_altitude_km, inclination_deg)
+    d_node = profile_nodal_offset_deg(
+        profile, profile.strategy, station_altitude_km, inclination_deg
+    )
     sin_d = np.sin(np.radians(profile.plane_change_deg))
 
     def side(t: Time) -> Array:
@@ -256,11 +268,13 @@ class WindowRecord:
                     "docking_utc": iso_utc(docking)[0],
                     "dv_m_s": round(o.dv_m_s, 1),
                 }
+        width_s = (w.closes_jd_tt - w.opens_jd_tt) * DAY_S
         return {
             "launch_utc": iso[0],
             "plane_crossing_utc": iso[1],
-            "window_opens_utc": iso[2],
-            "window_closes_utc": iso[3],
+            "window_width_s": round(width_s, 1),
+            "window_opens_utc": iso[2] if width_s > 0 else None,
+            "window_closes_utc": iso[3] if width_s > 0 else None,
             "azimuth_deg": round(w.azimuth_deg, 3),
             "pass": "ascending" if w.ascending else "descending",
             "phase_angle_deg": round(self.phase_angle_deg, 2),
@@ -282,7 +296,14 @@ def windows_with_phasing(
     strategies: tuple[str, ...] | None = None,
 ) -> list[WindowRecord]:
     """:func:`launch_windows` plus, for each, the insertion phase angle and every profile's
-    feasibility, docking time and delta-v (only ``strategies`` when given)."""
+    feasibility, docking time and delta-v (only ``strategies`` when given).
+
+    The windows aim at the plane of the vehicle's own profile (``profile.strategy``); another
+    profile flown from the same lift-off pays, on top of the transfer, the out-of-plane
+    correction of the difference between the two profiles' nodal offsets (a 2-day profile
+    from a window aimed for a 2-orbit one: ~0.4 deg, ~55 m/s). Windows at which the station's
+    state is unknown (SGP4 failed) are left out.
+    """
     downrange = default_downrange_deg(profile.ascent_s, profile.insertion_altitude_km)
     windows = launch_windows(
         state, pad, t0, t1, profile, station_altitude_km, inclination_deg, allowed_azimuths_deg
@@ -292,18 +313,29 @@ def windows_with_phasing(
     launches = timescale().tt_jd(np.array([w.launch_jd_tt for w in windows]))
     phases = insertion_phase_deg(state, pad, launches, profile, downrange)
     names = strategies if strategies is not None else tuple(STRATEGIES)
-    return [
-        WindowRecord(
-            w,
-            float(phase),
+    # the window aims at the plane the vehicle's own profile needs; flying another profile
+    # from it leaves the difference of the nodal offsets to correct out of plane
+    targeted = profile_nodal_offset_deg(
+        profile, profile.strategy, station_altitude_km, inclination_deg
+    )
+    plane_error = {
+        n: targeted - profile_nodal_offset_deg(profile, n, station_altitude_km, inclination_deg)
+        for n in names
+    }
+    out = []
+    for w, phase in zip(windows, phases, strict=True):
+        if not np.isfinite(phase):  # the station's state is unknown (SGP4 failed)
+            continue
+        options = [
             phasing_options(
                 float(phase),
                 station_altitude_km,
                 profile.insertion_altitude_km,
                 profile.ascent_s,
-                0.0,
-                names,
-            ),
-        )
-        for w, phase in zip(windows, phases, strict=True)
-    ]
+                plane_error[n],
+                (n,),
+            )[0]
+            for n in names
+        ]
+        out.append(WindowRecord(w, float(phase), options))
+    return out

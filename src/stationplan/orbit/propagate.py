@@ -156,3 +156,41 @@ def sgp4_trajectory(
         return res.r_teme_km[0], res.v_teme_km_s[0]
 
     return state
+
+
+@dataclass(frozen=True)
+class Sgp4Limit:
+    """Where SGP4 stops giving states for an element set inside a span."""
+
+    jd_tt: float
+    """First failing epoch (TT Julian date), found to about a second."""
+    reason: str
+    """SGP4's text for the error (e.g. 'mrt is less than 1.0 which indicates the satellite
+    has decayed')."""
+
+
+def sgp4_limit(
+    el: ElementSet | Satrec, t0: Time, t1: Time, scan_step_s: float = 3600.0
+) -> Sgp4Limit | None:
+    """The first epoch between ``t0`` and ``t1`` at which SGP4 fails for ``el`` (decay or
+    another error of AIAA 2006-6753's list), or None when it propagates over the whole span.
+
+    Scans at ``scan_step_s`` then refines the failing step at 1 s. A failure shorter than the
+    scan step followed by valid states again is not looked for: SGP4 errors (decay, an
+    eccentricity out of range) persist once reached.
+    """
+    from stationplan.orbit.timescale import offset
+
+    span_s = float(t1.tt - t0.tt) * 86400.0
+    grid_s = np.append(np.arange(0.0, span_s, scan_step_s), span_s)
+    res = propagate_sgp4(el, offset(t0, grid_s), backend="sgp4")
+    bad = np.nonzero(res.errors[0])[0]
+    if bad.size == 0:
+        return None
+    k = int(bad[0])
+    if k == 0:
+        return Sgp4Limit(float(t0.tt), res.reason(0, 0) or "")
+    fine_s = np.arange(grid_s[k - 1], grid_s[k] + 1.0, 1.0)
+    fine = propagate_sgp4(el, offset(t0, fine_s), backend="sgp4")
+    j = int(np.nonzero(fine.errors[0])[0][0])
+    return Sgp4Limit(float(offset(t0, fine_s[j]).tt), fine.reason(0, j) or "")

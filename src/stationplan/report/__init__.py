@@ -1,6 +1,5 @@
-"""Reports and exports of a plan: the HTML report, plan.json, and (later) CSV, CCSDS, CZML."""
+"""Reports and exports of a plan: the HTML report, plan.json, OEM and CZML, output files."""
 
-from stationplan.report.html import render_report
-from stationplan.report.output import atomic_directory, write_text_atomic
+from stationplan.report.output import output_file, output_folder, write_text_atomic
 
-__all__ = ["atomic_directory", "render_report", "write_text_atomic"]
+__all__ = ["output_file", "output_folder", "write_text_atomic"]

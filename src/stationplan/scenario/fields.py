@@ -51,9 +51,11 @@ class StrictModel(BaseModel):
 
 
 def utc_iso(value: datetime) -> str:
-    """Format a UTC ``datetime`` as ISO 8601 with a ``Z`` suffix (seconds precision).
+    """Format an aware ``datetime`` as ISO 8601 UTC with a ``Z`` suffix, to the millisecond
+    (truncated), the form of every time stationplan writes.
 
-    >>> utc_iso(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
-    '2025-01-02T03:04:05Z'
+    >>> utc_iso(datetime(2025, 1, 2, 3, 4, 5, 250999, tzinfo=UTC))
+    '2025-01-02T03:04:05.250Z'
     """
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = value.astimezone(UTC)
+    return v.strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}Z"
