@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+REQUEST = "request"
+"""The ``source`` of a problem with a request's field (an option, an API field): each face
+names the field its own way (``--lead-s`` on the command line)."""
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -10,21 +10,38 @@ transferable propellant at the maximum flight rate) is the budget the plan is ch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, Field
+from numpy.typing import NDArray
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from stationplan.ops.assembly import StationBuild
-from stationplan.orbit.decay import DecayModel, DragBody, StepSchedule
-from stationplan.orbit.elements import ElementSet, summarize
+from stationplan.ops.ephemeris import WeatherRequest
+from stationplan.ops.requests import field_type, request_error
+from stationplan.orbit.constants import REENTRY_ALTITUDE_KM, ephemeris_gap
+from stationplan.orbit.decay import DecayModel, DragBody, StepSchedule, propagate_decay
+from stationplan.orbit.elements import (
+    DEFAULT_DRAG_COEFFICIENT,
+    ElementSet,
+    drag_area_m2_from_bstar,
+    find_object,
+    read_elements,
+    summarize,
+)
 from stationplan.orbit.reboost import (
     DISPOSAL_PERIGEE_KM,
+    Reboost,
     deorbit_dv_m_s,
     deorbit_propellant_kg,
     plan_altitude_keeping,
 )
 from stationplan.orbit.spaceweather import SpaceWeather
+from stationplan.orbit.timescale import timescale
+from stationplan.scenario.models import Reboost as ReboostCapability
 from stationplan.scenario.models import Scenario, Station, Vehicle
 
 
@@ -191,10 +208,8 @@ def plan_station_lifetime(
         propellant_budget_kg_per_year=budget,
     )
     hist = keep.history
-    n_days = int(hist.days[-1] if len(hist.days) else 0.0) + 1
-    day_s = np.arange(n_days) * 86400.0
-    altitude = hist.altitude_at_km(day_s)
-    days = [start + timedelta(days=int(d)) for d in range(n_days)]
+    day_s, altitude = hist.daily_km()
+    days = [start + timedelta(seconds=float(d)) for d in day_s]
     deorbit = None
     if station.retire_utc is not None and station.retire_utc <= scenario.programme.end_utc:
         alt = float(altitude[-1]) if len(altitude) else summary.mean_altitude_km
@@ -236,4 +251,160 @@ def plan_station_lifetime(
             "infeasible_at_utc": keep.infeasible_at_utc,
             "deorbit": deorbit,
         }
+    )
+
+
+# --------------------------------------------------------------------------- one object
+
+DEFAULT_MASS_KG = 1000.0
+DEFAULT_THRUST_N = 2950.0
+"""Progress main engine (S5.79 KDU), 2.95 kN (RSC Energia, Progress M-M description)."""
+
+if TYPE_CHECKING:
+    IspS = float
+    ThrustN = float
+else:
+    IspS = field_type(ReboostCapability, "isp_s")
+    ThrustN = field_type(ReboostCapability, "thrust_n")
+
+
+class LifetimeRequest(WeatherRequest):
+    """Decay of one object of an element file from its epoch over ``days``; with ``band_km``
+    the band is held by reboosts of an engine of ``thrust_n`` and ``isp_s``."""
+
+    elements_file: Path
+    object_id: str | None = None
+    days: float = Field(gt=0, le=36600)
+    band_km: tuple[float, float] | None = None
+    mass_kg: float | None = Field(default=None, gt=0, le=2_000_000)
+    isp_s: IspS | None = Field(default=None, validate_default=True)
+    thrust_n: ThrustN = DEFAULT_THRUST_N
+    area_m2: float | None = Field(default=None, gt=0, le=20_000)
+
+    @field_validator("band_km", mode="before")
+    @classmethod
+    def _band_text(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            lo, hi = (float(x) for x in value.split(","))
+        except ValueError:
+            raise ValueError(f"'{value}' is not MIN_KM,MAX_KM; expected e.g. 400,420") from None
+        return lo, hi
+
+    @field_validator("band_km")
+    @classmethod
+    def _band(cls, band: tuple[float, float] | None) -> tuple[float, float] | None:
+        if band is None:
+            return None
+        lo, hi = band
+        if not REENTRY_ALTITUDE_KM < lo < hi <= 2000:
+            raise ValueError(
+                f"{lo:g},{hi:g} must satisfy {REENTRY_ALTITUDE_KM:g} < MIN < MAX <= 2000 km "
+                "(below the lower bound an orbit re-enters within a day)"
+            )
+        return band
+
+    @field_validator("isp_s")
+    @classmethod
+    def _reboost_engine(cls, isp: float | None, info: ValidationInfo) -> float | None:
+        if info.data.get("band_km") is not None and (
+            isp is None or info.data.get("mass_kg") is None
+        ):
+            raise ValueError(
+                "a band held by reboosts needs the mass and the engine's Isp (the propellant "
+                "depends on them)"
+            )
+        return isp
+
+
+@dataclass(frozen=True)
+class LifetimeAnswer:
+    """The altitude history and what shaped it."""
+
+    object_name: str
+    catalog_number: int
+    start_utc: datetime
+    mass_kg: float
+    drag_area_m2: float
+    drag_area_source: str
+    drag_coefficient: float
+    band_km: tuple[float, float] | None
+    sample_times_utc: list[datetime]
+    """Daily from the element epoch."""
+    mean_altitude_km: NDArray[np.float64]
+    reboosts: tuple[Reboost, ...]
+    reentry_utc: datetime | None
+    infeasible_reason: str | None
+    infeasible_at_utc: datetime | None
+
+
+def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
+    """Free decay (NRLMSIS orbit-averaged model) or altitude keeping over the request's span.
+
+    The drag area comes from the element set's B* for the given mass (C_D 2.2, Vallado 2013
+    eq. 9-42) unless ``area_m2`` is given. Mean altitude = mean semi-major axis - 6378.137 km.
+    """
+    el = find_object(read_elements(req.elements_file), req.object_id)
+    summary = summarize(el)
+    start = summary.epoch_utc
+    end = start + timedelta(days=req.days)
+    gap = ephemeris_gap(start, end)
+    if gap is not None:
+        raise request_error("days", f"the span from the element epoch {gap}")
+    mass = req.mass_kg if req.mass_kg is not None else DEFAULT_MASS_KG
+    cd = DEFAULT_DRAG_COEFFICIENT
+    if req.area_m2 is not None:
+        area, source = req.area_m2, "given"
+    else:
+        if el.satrec.bstar <= 0:
+            raise request_error(
+                "area_m2",
+                f"the element set's B* is {el.satrec.bstar:g}: no drag area can be inferred; "
+                "give the area (and the mass)",
+            )
+        area = drag_area_m2_from_bstar(float(el.satrec.bstar), mass, cd)
+        source = f"B* {el.satrec.bstar:g} with mass {mass:g} kg and C_D {cd:g}"
+    model = DecayModel(
+        summary.inclination_deg, DragBody(mass, area, cd), req.space_weather_series()
+    )
+    reboosts: tuple[Reboost, ...] = ()
+    reentry = infeasible_at = None
+    infeasible = None
+    if req.band_km is None:
+        hist = propagate_decay(model, start, end, summary.mean_altitude_km, summary.raan_deg)
+        if hist.end_reason == "reentry" and hist.stopped_at_s is not None:
+            reentry = timescale().tt_jd(hist.epoch.tt + hist.stopped_at_s / 86400.0).utc_datetime()
+    else:
+        assert req.isp_s is not None
+        keep = plan_altitude_keeping(
+            model,
+            start,
+            end,
+            req.band_km,
+            isp_s=req.isp_s,
+            thrust_n=req.thrust_n,
+            initial_altitude_km=summary.mean_altitude_km,
+            raan_deg=summary.raan_deg,
+        )
+        hist = keep.history
+        reboosts = keep.reboosts
+        infeasible, infeasible_at = keep.infeasible_reason, keep.infeasible_at_utc
+    day_s, altitude = hist.daily_km()
+    keep_rows = ~np.isnan(altitude)
+    return LifetimeAnswer(
+        object_name=el.name,
+        catalog_number=el.catalog_number,
+        start_utc=start,
+        mass_kg=mass,
+        drag_area_m2=area,
+        drag_area_source=source,
+        drag_coefficient=cd,
+        band_km=req.band_km,
+        sample_times_utc=[start + timedelta(seconds=float(s)) for s in day_s[keep_rows]],
+        mean_altitude_km=altitude[keep_rows],
+        reboosts=reboosts,
+        reentry_utc=reentry,
+        infeasible_reason=infeasible,
+        infeasible_at_utc=infeasible_at,
     )

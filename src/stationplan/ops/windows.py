@@ -10,18 +10,67 @@ fresh element set in the weeks before it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from stationplan.orbit.elements import ElementSet, drag_free, summarize
+from stationplan.ops.ephemeris import until_sgp4_limit
+from stationplan.ops.requests import SpanRequest, field_type, request_error
+from stationplan.ops.sites import resolve_launch_site
+from stationplan.orbit.elements import ElementSet, drag_free, find_object, read_elements, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, WindowRecord, windows_with_phasing
 from stationplan.orbit.propagate import sgp4_trajectory
-from stationplan.orbit.timescale import as_time, timescale
-from stationplan.scenario.models import LaunchSite, Vehicle
+from stationplan.orbit.rendezvous import STRATEGIES
+from stationplan.orbit.timescale import as_time
+from stationplan.scenario.models import LaunchSite, RendezvousStrategy, Vehicle
 
 SAMPLE_WINDOWS = 10
+
+
+class ProfileOption(BaseModel):
+    """A rendezvous profile a window's phase allows."""
+
+    strategy: str
+    docking_utc: datetime
+    dv_m_s: float = Field(description="Transfer plus out-of-plane correction (m/s).")
+
+
+class WindowSample(BaseModel):
+    """One window in full."""
+
+    launch_utc: datetime
+    plane_crossing_utc: datetime
+    width_s: float = Field(description="0 for an instantaneous window (no dogleg).")
+    azimuth_deg: float
+    ascending: bool
+    phase_angle_deg: float
+    nodal_offset_deg: float
+    options: list[ProfileOption] = Field(description="Profiles the insertion phase allows.")
+
+
+def window_sample(record: WindowRecord) -> WindowSample:
+    """The plan's record of one window."""
+    w = record.window
+    return WindowSample(
+        launch_utc=w.launch_utc,
+        plane_crossing_utc=w.plane_crossing_utc,
+        width_s=round(w.width_s, 1),
+        azimuth_deg=round(w.azimuth_deg, 3),
+        ascending=w.ascending,
+        phase_angle_deg=round(record.phase_angle_deg, 2),
+        nodal_offset_deg=round(w.nodal_offset_deg, 4),
+        options=[
+            ProfileOption(
+                strategy=o.strategy, docking_utc=record.docking_utc(o), dv_m_s=round(o.dv_m_s, 1)
+            )
+            for o in record.feasible
+        ],
+    )
 
 
 class WindowSeries(BaseModel):
@@ -44,7 +93,7 @@ class WindowSeries(BaseModel):
     launch_time_utc_hours: list[float] = Field(description="Lift-off hour (UTC) of each window.")
     launch_dates_utc: list[datetime] = Field(description="Lift-off of each window.")
     phase_angle_deg: list[float] = Field(description="Insertion phase angle of each window.")
-    first_windows: list[dict[str, object]] = Field(description="The first windows in full.")
+    first_windows: list[WindowSample] = Field(description="The first windows in full.")
 
 
 def pad_of(site: LaunchSite) -> Pad:
@@ -89,8 +138,7 @@ def window_series(
         _ranges(site),
     )
     own = vehicle.rendezvous_strategy.value
-    ts = timescale()
-    dates = [ts.tt_jd(r.window.launch_jd_tt).utc_datetime() for r in records]
+    dates = [r.window.launch_utc for r in records]
     return WindowSeries(
         vehicle=vehicle.name,
         site=site.name,
@@ -109,7 +157,7 @@ def window_series(
         launch_time_utc_hours=[round(d.hour + d.minute / 60 + d.second / 3600, 4) for d in dates],
         launch_dates_utc=dates,
         phase_angle_deg=[round(r.phase_angle_deg, 2) for r in records],
-        first_windows=[r.as_dict() for r in records[:SAMPLE_WINDOWS]],
+        first_windows=[window_sample(r) for r in records[:SAMPLE_WINDOWS]],
     )
 
 
@@ -142,3 +190,114 @@ def flight_window(
         if any(o.feasible and o.strategy == own for o in r.options):
             return r
     return None
+
+
+# --------------------------------------------------------------------------- the windows query
+
+MAX_SPAN_DAYS = 3660
+
+if TYPE_CHECKING:
+    AscentS = float
+    LeadS = float
+else:
+    AscentS = field_type(Vehicle, "ascent_duration_s")
+    LeadS = field_type(Vehicle, "launch_offset_s")
+
+
+class WindowsRequest(SpanRequest):
+    """Windows of one station (an element file) from one launch site over a span."""
+
+    elements_file: Path
+    object_id: str | None = None
+    site: str
+    ascent_s: AscentS | None = None
+    strategy: RendezvousStrategy | None = None
+    lead_s: LeadS | None = None
+
+    @field_validator("site")
+    @classmethod
+    def _site(cls, text: str) -> str:
+        resolve_launch_site(text)
+        return text
+
+
+@dataclass(frozen=True)
+class WindowsAnswer:
+    """The windows found, and every value they rest on."""
+
+    object_name: str
+    catalog_number: int
+    site: str
+    pad: Pad
+    profile: AscentProfile
+    profile_source: str
+    """Where the ascent, profile, insertion altitude and lead came from."""
+    strategies: tuple[str, ...]
+    records: list[WindowRecord]
+    start_utc: datetime
+    end_utc: datetime
+    """End of the search: the request's, or earlier where SGP4 stops (see ``notes``)."""
+    notes: list[str]
+
+
+def launch_windows(req: WindowsRequest) -> WindowsAnswer:
+    """Every window of the request's span, with the insertion phase angle and, per profile,
+    feasibility, docking time and delta-v."""
+    if (req.end_utc - req.start_utc) > timedelta(days=MAX_SPAN_DAYS):
+        raise request_error("end_utc", f"the span is limited to {MAX_SPAN_DAYS} days")
+    where = resolve_launch_site(req.site)
+    el = find_object(read_elements(req.elements_file), req.object_id)
+    summary = summarize(el)
+    if summary.inclination_deg < abs(where.pad.lat_deg):
+        raise request_error(
+            "site",
+            f"latitude {where.pad.lat_deg:g} deg exceeds the orbit's inclination "
+            f"{summary.inclination_deg:.2f} deg: the plane never passes over this site, "
+            "so there is no direct-ascent window",
+        )
+    notes: list[str] = []
+    end = until_sgp4_limit(el, req.start_utc, req.end_utc, "windows", notes)
+    if where.vehicle is not None:
+        base = profile_of(where.vehicle)
+        source = f"vehicle {where.vehicle.name} (first to fly from {where.label})"
+    else:
+        base = AscentProfile()
+        source = "defaults (no vehicle flies from a LAT,LON site)"
+    overrides: dict[str, object] = {}
+    if req.ascent_s is not None:
+        overrides["ascent_s"] = req.ascent_s
+    if req.strategy is not None:
+        overrides["strategy"] = req.strategy.value
+    if req.lead_s is not None:
+        overrides["lead_s"] = req.lead_s
+    profile = dataclasses.replace(base, **overrides)  # type: ignore[arg-type]
+    if overrides:
+        source += "; given: " + ", ".join(sorted(overrides))
+    names = (req.strategy.value,) if req.strategy is not None else tuple(STRATEGIES)
+    ranges = None
+    if where.site is not None:
+        ranges = [(r.min_deg, r.max_deg) for r in where.site.allowed_azimuths_deg]
+    records = windows_with_phasing(
+        sgp4_trajectory(el),
+        where.pad,
+        as_time(req.start_utc),
+        as_time(end),
+        profile,
+        summary.mean_altitude_km,
+        summary.inclination_deg,
+        ranges,
+        names,
+    )
+    return WindowsAnswer(
+        object_name=el.name,
+        catalog_number=el.catalog_number,
+        site=where.label,
+        pad=where.pad,
+        profile=profile,
+        profile_source=source,
+        strategies=names,
+        records=records,
+        start_utc=req.start_utc,
+        end_utc=end,
+        notes=notes,
+    )

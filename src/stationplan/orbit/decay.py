@@ -541,6 +541,13 @@ class DecayHistory:
         out[(t < x[0] - 1e-3) | (t > x[-1] + 1e-3)] = np.nan
         return np.asarray(out, dtype=float)
 
+    def daily_km(self) -> tuple[Array, Array]:
+        """Samples once a day from ``epoch`` to the end of the history: seconds from ``epoch``
+        (M,) and the mean altitude there (km, M,) (:meth:`altitude_at_km`)."""
+        n = int(np.floor(self.t_s[-1] / DAY_S)) + 1 if self.t_s.size else 0
+        day_s: Array = np.arange(n, dtype=float) * DAY_S
+        return day_s, self.altitude_at_km(day_s)
+
     def beta_deg(self) -> Array:
         """Beta angle (deg) at each epoch: the Sun's elevation above the orbit plane."""
         inc = math.radians(self.inclination_deg)

@@ -473,6 +473,9 @@ def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
     )
 
 
+DEFAULT_DRAG_COEFFICIENT = 2.2
+"""C_D of a body in free-molecular flow when nothing better is known (Vallado 2013, sec. 8.6.2)."""
+
 RHO0_KG_M2_ER = 0.15696615  # SGP4 reference density (kg/m^2/Earth radius), Vallado 2013 eq. 9-42
 SGP4_ER_KM = 6378.135  # WGS72 radius SGP4 works in
 
@@ -486,6 +489,19 @@ def bstar_from_drag(drag_coefficient: float, drag_area_m2: float, mass_kg: float
     if mass_kg <= 0:
         raise ValueError(f"mass must be positive (got {mass_kg} kg)")
     return 0.5 * drag_coefficient * drag_area_m2 / mass_kg * RHO0_KG_M2_ER
+
+
+def drag_area_m2_from_bstar(
+    bstar: float, mass_kg: float, drag_coefficient: float = DEFAULT_DRAG_COEFFICIENT
+) -> float:
+    """Drag area (m^2) that B* implies for a body of ``mass_kg`` and drag coefficient C_D:
+    A = 2 B* m / (rho0 C_D), the inverse of :func:`bstar_from_drag` (Vallado 2013, eq. 9-42).
+    A B* of zero or below (an element set fitted with a negative drag term) gives 0.
+
+    >>> round(drag_area_m2_from_bstar(0.000329, 420000.0))
+    800
+    """
+    return max(0.0, 2.0 * bstar * mass_kg / (RHO0_KG_M2_ER * drag_coefficient))
 
 
 def from_mean_elements(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +40,7 @@ from stationplan.orbit.rendezvous import (
     period_s,
     phasing_options,
 )
-from stationplan.orbit.timescale import DAY_S, iso_utc, offset, timescale
+from stationplan.orbit.timescale import DAY_S, offset, timescale
 
 Array = NDArray[np.float64]
 StateFunction = Callable[[Time], tuple[Array, Array]]
@@ -58,9 +59,15 @@ class Pad:
 
 @dataclass(frozen=True)
 class AscentProfile:
-    """What the window model needs of a vehicle and its rendezvous profile."""
+    """What the window model needs of a vehicle and its rendezvous profile.
 
-    ascent_s: float
+    The defaults describe a Soyuz-2.1a to a 2-day rendezvous, used when no vehicle is named:
+    528 s from lift-off to orbit insertion (Soyuz MS flights, e.g. MS-01: "Soyuz MS-01
+    separates from the third stage at 8 min 48 s", NASA ISS blog, 7 July 2016), a 220 km
+    insertion orbit, no dogleg and no calibrated lead.
+    """
+
+    ascent_s: float = 528.0
     strategy: str = "2day"
     insertion_altitude_km: float = 220.0
     plane_change_deg: float = 0.0
@@ -69,7 +76,9 @@ class AscentProfile:
 
 @dataclass(frozen=True)
 class Window:
-    """One launch opportunity (times as Skyfield TT Julian dates; see ``as_record``)."""
+    """One launch opportunity. Times are TT Julian dates (the search's own); the ``*_utc``
+    properties give them as UTC datetimes. An instantaneous window (no dogleg) has
+    ``opens == closes == launch``."""
 
     launch_jd_tt: float
     plane_crossing_jd_tt: float
@@ -79,6 +88,36 @@ class Window:
     azimuth_deg: float
     inertial_azimuth_deg: float
     nodal_offset_deg: float
+
+    @property
+    def launch_utc(self) -> datetime:
+        """Lift-off (UTC)."""
+        return _utc(self.launch_jd_tt)
+
+    @property
+    def plane_crossing_utc(self) -> datetime:
+        """The pad's crossing of the target plane (UTC); lift-off is ``lead_s`` before."""
+        return _utc(self.plane_crossing_jd_tt)
+
+    @property
+    def opens_utc(self) -> datetime:
+        """First instant of the window (UTC)."""
+        return _utc(self.opens_jd_tt)
+
+    @property
+    def closes_utc(self) -> datetime:
+        """Last instant of the window (UTC)."""
+        return _utc(self.closes_jd_tt)
+
+    @property
+    def width_s(self) -> float:
+        """Width of the window (s): 0 for an instantaneous one."""
+        return (self.closes_jd_tt - self.opens_jd_tt) * DAY_S
+
+
+def _utc(jd_tt: float) -> datetime:
+    out: datetime = timescale().tt_jd(jd_tt).utc_datetime()
+    return out
 
 
 def pad_teme_km(pad: Pad, t: Time) -> Array:
@@ -251,37 +290,14 @@ class WindowRecord:
     phase_angle_deg: float
     options: list[PhasingOption]
 
-    def as_dict(self) -> dict[str, object]:
-        """JSON-ready record: UTC times (ISO 8601 Z), angles in degrees, feasible profiles."""
-        ts = timescale()
-        w = self.window
-        iso = iso_utc(
-            ts.tt_jd(
-                np.array([w.launch_jd_tt, w.plane_crossing_jd_tt, w.opens_jd_tt, w.closes_jd_tt])
-            )
-        )
-        strategies = {}
-        for o in self.options:
-            if o.feasible:
-                docking = ts.tt_jd(w.launch_jd_tt + o.docking_after_launch_s / DAY_S)
-                strategies[o.strategy] = {
-                    "docking_utc": iso_utc(docking)[0],
-                    "dv_m_s": round(o.dv_m_s, 1),
-                }
-        width_s = (w.closes_jd_tt - w.opens_jd_tt) * DAY_S
-        return {
-            "launch_utc": iso[0],
-            "plane_crossing_utc": iso[1],
-            "window_width_s": round(width_s, 1),
-            "window_opens_utc": iso[2] if width_s > 0 else None,
-            "window_closes_utc": iso[3] if width_s > 0 else None,
-            "azimuth_deg": round(w.azimuth_deg, 3),
-            "pass": "ascending" if w.ascending else "descending",
-            "phase_angle_deg": round(self.phase_angle_deg, 2),
-            "nodal_offset_deg": round(w.nodal_offset_deg, 4),
-            "strategies": strategies,
-            "no_strategy": not strategies,
-        }
+    def docking_utc(self, option: PhasingOption) -> datetime:
+        """Docking time of one of this window's profile options (UTC)."""
+        return _utc(self.window.launch_jd_tt + option.docking_after_launch_s / DAY_S)
+
+    @property
+    def feasible(self) -> list[PhasingOption]:
+        """The profiles the insertion phase allows."""
+        return [o for o in self.options if o.feasible]
 
 
 def windows_with_phasing(

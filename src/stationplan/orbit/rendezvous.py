@@ -25,9 +25,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 MU_KM3_S2 = 398600.4418
 R_EQ_KM = 6378.137
+
+
+class RendezvousProfile(StrEnum):
+    """The rendezvous profiles from insertion to docking, named by their length."""
+
+    TWO_ORBIT = "2orbit"
+    FOUR_ORBIT = "4orbit"
+    ONE_DAY = "1day"
+    TWO_DAY = "2day"
+    THREE_DAY = "3day"
 
 
 @dataclass(frozen=True)
@@ -38,12 +49,16 @@ class Strategy:
     revolutions: float
 
 
+_REVOLUTIONS = {
+    RendezvousProfile.TWO_ORBIT: 2,
+    RendezvousProfile.FOUR_ORBIT: 4,
+    RendezvousProfile.ONE_DAY: 16,
+    RendezvousProfile.TWO_DAY: 34,
+    RendezvousProfile.THREE_DAY: 49,
+}
+
 STRATEGIES: dict[str, Strategy] = {
-    "2orbit": Strategy("2orbit", 2),
-    "4orbit": Strategy("4orbit", 4),
-    "1day": Strategy("1day", 16),
-    "2day": Strategy("2day", 34),
-    "3day": Strategy("3day", 49),
+    p.value: Strategy(p.value, _REVOLUTIONS[p]) for p in RendezvousProfile
 }
 
 

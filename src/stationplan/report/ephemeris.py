@@ -2,7 +2,7 @@
 
 Each function returns the whole file as a string; the caller writes it (atomically, with
 :func:`stationplan.report.output.write_text_atomic`). Times come in as timezone-aware UTC
-``datetime`` objects (the package's edge convention, see :mod:`stationplan.orbit.timescale`);
+``datetime`` objects (the package's edge convention, see :mod:`stationplan.scenario.fields`);
 states come in as ``(N, 3)`` arrays in km and km/s, one row per epoch. A row holding NaN is a
 failed propagation (an SGP4 decay, say), not an error:
 
@@ -49,7 +49,7 @@ from czml3.enums import ClockRanges, ClockSteps, InterpolationAlgorithms, Refere
 from numpy.typing import ArrayLike, NDArray
 
 from stationplan.errors import ArgumentError, Problem
-from stationplan.orbit.timescale import as_time, iso_utc
+from stationplan.scenario.fields import utc_iso
 
 __all__ = [
     "CZML_REFERENCE_FRAMES",
@@ -112,7 +112,7 @@ def ephemeris_csv(
 
     Args:
         times_utc: N timezone-aware epochs, strictly increasing; written as ISO 8601 UTC with
-            ``Z`` and millisecond precision (as :func:`~stationplan.orbit.timescale.iso_utc`).
+            ``Z`` and millisecond precision (as :func:`~stationplan.scenario.fields.utc_iso`).
         r_km: ``(N, 3)`` positions, km, in whatever frame the caller states elsewhere; columns
             ``x_km,y_km,z_km`` with 6 decimals (1 mm).
         v_km_s: ``(N, 3)`` velocities, km/s, same frame; columns ``vx_km_s,vy_km_s,vz_km_s``
@@ -167,7 +167,7 @@ def ephemeris_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    stamps = iso_utc(as_time(times))
+    stamps = [utc_iso(t) for t in times]
     for i, stamp in enumerate(stamps):
         writer.writerow([stamp, *(_fixed_or_empty(values[i], dp) for values, dp in columns)])
     return buffer.getvalue()
@@ -377,7 +377,7 @@ def _oem_epochs(times: Sequence[datetime]) -> list[str]:
     ['2025-01-02T03:04:05.250001Z']
     """
     if all(t.microsecond % 1000 == 0 for t in times):
-        return iso_utc(as_time(list(times)))
+        return [utc_iso(t) for t in times]
     return [t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") for t in times]
 
 

@@ -27,18 +27,17 @@ from pathlib import Path
 from typing import Literal
 
 from stationplan import __version__
-from stationplan.errors import ArgumentError, Problem
+from stationplan.errors import REQUEST, ArgumentError, Problem
 
 MANIFEST_NAME = ".stationplan-output.json"
 """The file in an output folder that lists what stationplan wrote there."""
 
-SOURCE = "command line"
 
 Mode = Literal["new", "swap", "merge"]
 
 
 def _problem(label: str, message: str) -> ArgumentError:
-    return ArgumentError(Problem(SOURCE, message, field=label))
+    return ArgumentError(Problem(REQUEST, message, field=label))
 
 
 def _umask() -> int:
@@ -109,7 +108,7 @@ class StagedFile:
 
 
 @contextmanager
-def output_file(path: str | Path, *, label: str = "--output") -> Iterator[StagedFile]:
+def output_file(path: str | Path, *, label: str = "output") -> Iterator[StagedFile]:
     """Check that ``path`` can be written, yield a :class:`StagedFile`, and on success move its
     content to ``path`` (mode as the umask allows, like any new file).
 
@@ -145,7 +144,7 @@ def output_file(path: str | Path, *, label: str = "--output") -> Iterator[Staged
         raise
 
 
-def write_text_atomic(path: str | Path, text: str, *, label: str = "--output") -> None:
+def write_text_atomic(path: str | Path, text: str, *, label: str = "output") -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
     with output_file(path, label=label) as staged:
         staged.write_text(text)
@@ -193,9 +192,7 @@ def _entries(folder: Path) -> set[str]:
     return {p.removeprefix("./") for p in out}
 
 
-def check_output_folder(
-    path: str | Path, *, force: bool = False, label: str = "--out"
-) -> FolderPlan:
+def check_output_folder(path: str | Path, *, force: bool = False, label: str = "out") -> FolderPlan:
     """Decide how the output folder ``path`` can be written, or raise ArgumentError saying why
     it cannot (before any work is done)."""
     target = _as_path(path, label, "a folder name")
@@ -221,8 +218,8 @@ def check_output_folder(
             raise _problem(
                 label,
                 f"{target} is not empty and holds no stationplan output (no {MANIFEST_NAME}); "
-                "choose a new or empty folder, or pass --force to write this run's files into "
-                "it (nothing else in it is deleted)",
+                "choose a new or empty folder, or force writing into it (--force: only this "
+                "run's files are written, nothing else in it is deleted)",
             )
         return FolderPlan(target, "merge")
     ours = {MANIFEST_NAME, *previous}
@@ -251,7 +248,7 @@ def _files_below(folder: Path) -> list[str]:
 
 
 @contextmanager
-def output_folder(path: str | Path, *, force: bool = False, label: str = "--out") -> Iterator[Path]:
+def output_folder(path: str | Path, *, force: bool = False, label: str = "out") -> Iterator[Path]:
     """Check the output folder ``path`` (see :func:`check_output_folder`), yield an empty
     staging folder to write into, and on success put its files in place.
 
@@ -306,7 +303,11 @@ def _merge(staging: Path, target: Path, files: list[str], previous: list[str]) -
         dest = target / name
         if dest.is_dir() or not _nearest_existing(dest.parent).is_dir():
             raise ArgumentError(
-                Problem(SOURCE, f"{dest} is in the way: this run writes a file of that name")
+                Problem(
+                    REQUEST,
+                    f"{dest} is in the way: this run writes a file of that name",
+                    field="out",
+                )
             )
     for name in files:
         dest = target / name

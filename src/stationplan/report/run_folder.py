@@ -3,11 +3,18 @@ ephemeris as a CCSDS OEM and a CZML document."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from stationplan.plan import engine
 from stationplan.plan.engine import RunResult
+from stationplan.plan.model import Finding, Severity
 from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
 from stationplan.report.html import render_report
+from stationplan.report.output import output_folder
+from stationplan.scenario import load_scenario
 
 PLAN_FILE = "plan.json"
 REPORT_FILE = "report.html"
@@ -50,3 +57,44 @@ def write_run_folder(folder: Path, result: RunResult) -> list[str]:
         (folder / f"{stem}.czml").write_text(czml, encoding="utf-8")
         written += [f"{stem}.oem", f"{stem}.czml"]
     return written
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run wrote, and what the user should know of the plan."""
+
+    programme: str
+    folder: str
+    files: list[str]
+    warnings: list[Finding]
+    seconds: float
+
+
+def plan_to_folder(
+    scenario: Path | None,
+    out: str | Path,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Plan ``scenario`` (None: the embedded default) and write its outputs to ``out``.
+
+    The folder is checked before the work (:func:`~stationplan.report.output.output_folder`)
+    and written only when everything succeeded.
+    """
+    say = progress or (lambda _step: None)
+    started = time.perf_counter()
+    with output_folder(out, force=force, label="out") as staging:
+        say("loading scenario")
+        loaded = load_scenario(scenario)
+        result = engine.run_scenario(loaded, progress=say)
+        say("writing report")
+        written = write_run_folder(staging, result)
+    plan = result.plan
+    return RunSummary(
+        programme=plan.programme.name,
+        folder=str(out),
+        files=written,
+        warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,256 @@
+"""Commands on an element file: propagate, events, windows, lifetime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stationplan.cli.common import OutputOption, app, destination, err, handled, warn_all
+from stationplan.ops.choices import (
+    EphemerisFormat,
+    EventKind,
+    Frame,
+    PropagationModel,
+    RendezvousProfile,
+    TableFormat,
+)
+
+ElementsOption = Annotated[Path, typer.Option("--elements", help="TLE/3LE or OMM file.")]
+ObjectOption = Annotated[str | None, typer.Option("--object", help="Catalog number or name.")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="A bad record in the file is fatal (default: skip).")
+]
+F107Option = Annotated[
+    float | None,
+    typer.Option("--f107", help="Constant F10.7 (sfu); default 150. Not with --space-weather."),
+]
+ApOption = Annotated[
+    float | None,
+    typer.Option("--ap", help="Constant daily Ap; default 15. Not with --space-weather."),
+]
+WeatherOption = Annotated[
+    Path | None,
+    typer.Option("--space-weather", help="CelesTrak CSV or CSSI space-weather file."),
+]
+SPAN_LABELS = {"start_utc": "--start", "end_utc": "--end"}
+
+
+@app.command()
+def propagate(
+    elements_file: Annotated[Path, typer.Argument(help="TLE/3LE or OMM (KVN, XML, JSON, CSV).")],
+    start: Annotated[str, typer.Option("--start", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--end", help="End, UTC ISO 8601.")],
+    step: Annotated[float, typer.Option("--step", help="Step (s).")] = 60.0,
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Catalog number or name (default: first).")
+    ] = None,
+    frame: Annotated[Frame, typer.Option("--frame", help="Output frame.")] = Frame.teme,
+    model: Annotated[
+        PropagationModel, typer.Option("--model", help="Propagation model.")
+    ] = PropagationModel.sgp4,
+    fmt: Annotated[
+        EphemerisFormat, typer.Option("--format", help="Output format.")
+    ] = EphemerisFormat.csv,
+    output: OutputOption = None,
+    f107: F107Option = None,
+    ap: ApOption = None,
+    space_weather: WeatherOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Propagate one object's element set and write its ephemeris.
+
+    The numerical model starts from the SGP4 state at the element epoch and takes the drag
+    ballistic coefficient from B* (C_D A / m = 2 B* / rho0, Vallado eq. 9-42).
+    """
+    from stationplan.ops.ephemeris import PropagateRequest, propagate
+    from stationplan.ops.requests import make_request
+    from stationplan.report.tables import ephemeris_text
+
+    labels = {**SPAN_LABELS, "step_s": "--step", "object_id": "--object", "elements_file": "FILE"}
+    with handled(labels), destination(output) as emit:
+        req = make_request(
+            PropagateRequest,
+            {
+                "elements_file": elements_file,
+                "start_utc": start,
+                "end_utc": end,
+                "step_s": step,
+                "object_id": object_id,
+                "frame": frame,
+                "model": model,
+                "format": fmt,
+                "f107": f107,
+                "ap": ap,
+                "space_weather": space_weather,
+                "strict": strict,
+            },
+        )
+        answer = propagate(req)
+        warn_all(answer.notes, answer.skipped)
+        emit(ephemeris_text(answer, fmt))
+
+
+@app.command("events")
+def events_command(
+    elements_file: Annotated[Path, typer.Argument(help="TLE/3LE or OMM file.")],
+    start: Annotated[str, typer.Option("--start", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--end", help="End, UTC ISO 8601.")],
+    kind: Annotated[EventKind, typer.Option("--kind", help="Which events.")],
+    object_id: ObjectOption = None,
+    station: Annotated[
+        str | None, typer.Option("--station", help="Ground site LAT,LON[,ALT_M] for contacts.")
+    ] = None,
+    min_elevation: Annotated[
+        float, typer.Option("--min-elevation", help="Elevation mask (deg).")
+    ] = 0.0,
+    strict: StrictOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Find eclipse, ground-contact or node-crossing events; write them as JSON."""
+    import json
+
+    from stationplan.ops.events import EventsRequest, find_events
+    from stationplan.ops.requests import make_request
+
+    labels = {**SPAN_LABELS, "min_elevation_deg": "--min-elevation", "object_id": "--object"}
+    with handled(labels), destination(output) as emit:
+        req = make_request(
+            EventsRequest,
+            {
+                "elements_file": elements_file,
+                "start_utc": start,
+                "end_utc": end,
+                "kind": kind,
+                "object_id": object_id,
+                "station": station,
+                "min_elevation_deg": min_elevation,
+                "strict": strict,
+            },
+        )
+        answer = find_events(req)
+        warn_all(answer.notes, answer.skipped)
+        emit(json.dumps(answer.records, indent=1, default=float) + "\n")
+
+
+@app.command()
+def windows(
+    elements: ElementsOption,
+    site: Annotated[
+        str, typer.Option("--site", help="Launch site name (default scenario's) or LAT,LON.")
+    ],
+    start: Annotated[str, typer.Option("--from", help="Start, UTC ISO 8601.")],
+    end: Annotated[str, typer.Option("--to", help="End, UTC ISO 8601.")],
+    object_id: ObjectOption = None,
+    ascent_s: Annotated[
+        float | None, typer.Option("--ascent-s", help="Lift-off to insertion (s).")
+    ] = None,
+    strategy: Annotated[
+        RendezvousProfile | None, typer.Option("--strategy", help="Only this rendezvous profile.")
+    ] = None,
+    lead_s: Annotated[
+        float | None,
+        typer.Option(
+            "--lead-s",
+            help="Calibrated lift-off lead (s); default: the named site's "
+            "first vehicle's (Soyuz MS at Baikonur: 162 s), else 0.",
+        ),
+    ] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
+    output: OutputOption = None,
+) -> None:
+    """Launch windows from a site to a station's plane, with phasing and docking per profile."""
+    from stationplan.ops.requests import make_request
+    from stationplan.ops.windows import WindowsRequest, launch_windows
+    from stationplan.report.tables import windows_text
+
+    labels = {
+        "start_utc": "--from",
+        "end_utc": "--to",
+        "elements_file": "--elements",
+        "object_id": "--object",
+    }
+    with handled(labels), destination(output) as emit:
+        req = make_request(
+            WindowsRequest,
+            {
+                "elements_file": elements,
+                "object_id": object_id,
+                "site": site,
+                "start_utc": start,
+                "end_utc": end,
+                "ascent_s": ascent_s,
+                "strategy": strategy,
+                "lead_s": lead_s,
+            },
+        )
+        answer = launch_windows(req)
+        p = answer.profile
+        err().print(
+            f"{len(answer.records)} windows from {answer.site} to {answer.object_name}: ascent "
+            f"{p.ascent_s:g} s, profile {p.strategy}, insertion {p.insertion_altitude_km:g} km, "
+            f"dogleg {p.plane_change_deg:g} deg, lead {p.lead_s:g} s ({answer.profile_source})"
+        )
+        warn_all(answer.notes)
+        emit(windows_text(answer, fmt))
+
+
+@app.command()
+def lifetime(
+    elements: ElementsOption,
+    days: Annotated[float, typer.Option("--days", help="Span from the element epoch (days).")],
+    object_id: ObjectOption = None,
+    f107: F107Option = None,
+    ap: ApOption = None,
+    space_weather: WeatherOption = None,
+    band: Annotated[
+        str | None, typer.Option("--band", help="Altitude band MIN_KM,MAX_KM to hold by reboosts.")
+    ] = None,
+    mass_kg: Annotated[float | None, typer.Option("--mass-kg", help="Mass (kg).")] = None,
+    isp_s: Annotated[float | None, typer.Option("--isp-s", help="Reboost engine Isp (s).")] = None,
+    thrust_n: Annotated[
+        float,
+        typer.Option("--thrust-n", help="Reboost thrust (N); default a Progress main engine."),
+    ] = 2950.0,
+    area_m2: Annotated[
+        float | None,
+        typer.Option("--area-m2", help="Drag area (m^2); default from B* and --mass-kg."),
+    ] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
+    output: OutputOption = None,
+) -> None:
+    """Mean-altitude history under drag: free decay, or held in --band by reboosts.
+
+    The ballistic coefficient comes from the element set's B* (C_D A / m = 2 B* / rho0,
+    Vallado eq. 9-42) unless --area-m2 is given. Mean altitude = mean semi-major axis minus
+    6378.137 km, comparable with later element sets.
+    """
+    from stationplan.ops.lifetime import LifetimeRequest, lifetime
+    from stationplan.ops.requests import make_request
+    from stationplan.report.tables import lifetime_text
+
+    labels = {"band_km": "--band", "elements_file": "--elements", "object_id": "--object"}
+    with handled(labels), destination(output) as emit:
+        req = make_request(
+            LifetimeRequest,
+            {
+                "elements_file": elements,
+                "object_id": object_id,
+                "days": days,
+                "f107": f107,
+                "ap": ap,
+                "space_weather": space_weather,
+                "band_km": band,
+                "mass_kg": mass_kg,
+                "isp_s": isp_s,
+                "thrust_n": thrust_n,
+                "area_m2": area_m2,
+            },
+        )
+        answer = lifetime(req)
+        if answer.reentry_utc is not None:
+            err().print(f"re-entry: {answer.reentry_utc:%Y-%m-%dT%H:%M:%SZ}")
+        if answer.infeasible_reason is not None:
+            err().print(f"infeasible: {answer.infeasible_reason}")
+        emit(lifetime_text(answer, fmt))

@@ -1,0 +1,224 @@
+"""Tables of the use cases' answers as JSON and CSV text.
+
+Every time is ISO 8601 UTC with ``Z`` to the millisecond (:func:`utc_iso`), every number
+carries its unit in its column name, NaN is written as JSON ``null`` / an empty CSV field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from stationplan.ops.choices import EphemerisFormat, Frame, TableFormat
+from stationplan.ops.ephemeris import EphemerisAnswer
+from stationplan.ops.lifetime import LifetimeAnswer
+from stationplan.ops.windows import WindowsAnswer
+
+if TYPE_CHECKING:
+    from stationplan.orbit.launch import WindowRecord
+from stationplan.report.ephemeris import RefFrame, ephemeris_csv, ephemeris_czml, ephemeris_oem
+from stationplan.scenario.fields import utc_iso
+
+REF_FRAMES: dict[Frame, RefFrame] = {
+    Frame.teme: "TEME",
+    Frame.gcrs: "GCRF",
+    Frame.itrs: "ITRF",
+    Frame.geodetic: "ITRF",
+}
+
+
+def _num(x: float, decimals: int = 9) -> float | None:
+    return None if math.isnan(float(x)) else round(float(x), decimals)
+
+
+def _csv(columns: Sequence[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, indent=1) + "\n"
+
+
+# --------------------------------------------------------------------------- windows
+
+
+def window_row(record: WindowRecord) -> dict[str, Any]:
+    """One window as a JSON object: its times, azimuth, phase and the profiles it allows."""
+    w = record.window
+    strategies = {
+        o.strategy: {"docking_utc": utc_iso(record.docking_utc(o)), "dv_m_s": round(o.dv_m_s, 1)}
+        for o in record.feasible
+    }
+    instantaneous = w.width_s <= 0
+    return {
+        "launch_utc": utc_iso(w.launch_utc),
+        "plane_crossing_utc": utc_iso(w.plane_crossing_utc),
+        "window_width_s": round(w.width_s, 1),
+        "window_opens_utc": None if instantaneous else utc_iso(w.opens_utc),
+        "window_closes_utc": None if instantaneous else utc_iso(w.closes_utc),
+        "azimuth_deg": round(w.azimuth_deg, 3),
+        "pass": "ascending" if w.ascending else "descending",
+        "phase_angle_deg": round(record.phase_angle_deg, 2),
+        "nodal_offset_deg": round(w.nodal_offset_deg, 4),
+        "strategies": strategies,
+        "no_strategy": not strategies,
+    }
+
+
+WINDOW_COLUMNS = [
+    "launch_utc",
+    "plane_crossing_utc",
+    "window_width_s",
+    "window_opens_utc",
+    "window_closes_utc",
+    "azimuth_deg",
+    "pass",
+    "phase_angle_deg",
+]
+
+
+def windows_text(answer: WindowsAnswer, fmt: TableFormat) -> str:
+    """The windows as a JSON list of :func:`window_row` objects, or a CSV table with two
+    columns per profile (docking time and delta-v, empty where the phase does not allow it)."""
+    rows = [window_row(r) for r in answer.records]
+    if fmt is TableFormat.json:
+        return _json(rows)
+    columns = WINDOW_COLUMNS + [
+        f"{n}_{c}" for n in answer.strategies for c in ("docking_utc", "dv_m_s")
+    ]
+    flat = []
+    for row in rows:
+        out = {k: row[k] for k in WINDOW_COLUMNS}
+        for n, got in row["strategies"].items():
+            out[f"{n}_docking_utc"] = got["docking_utc"]
+            out[f"{n}_dv_m_s"] = got["dv_m_s"]
+        flat.append(out)
+    return _csv(columns, flat)
+
+
+# --------------------------------------------------------------------------- lifetime
+
+LIFETIME_COLUMNS = [
+    "time_utc",
+    "kind",
+    "mean_altitude_km",
+    "altitude_after_km",
+    "dv_m_s",
+    "propellant_kg",
+    "burn_s",
+    "note",
+]
+
+
+def lifetime_text(answer: LifetimeAnswer, fmt: TableFormat) -> str:
+    """The altitude history as JSON (``altitude`` daily samples, ``reboosts``, and the re-entry
+    or why the band cannot be held) or as one time-ordered CSV table whose ``kind`` says what
+    each row is: ``altitude``, ``reboost``, ``reentry`` or ``band_not_held``."""
+    samples = [
+        {"time_utc": utc_iso(t), "mean_altitude_km": round(float(a), 4)}
+        for t, a in zip(answer.sample_times_utc, answer.mean_altitude_km, strict=True)
+    ]
+    reboosts = [
+        {
+            "time_utc": utc_iso(r.time_utc),
+            "dv_m_s": round(r.dv_m_s, 4),
+            "propellant_kg": round(r.propellant_kg, 3),
+            "burn_s": round(r.burn_s, 1),
+            "altitude_before_km": round(r.altitude_before_km, 4),
+            "altitude_after_km": round(r.altitude_after_km, 4),
+        }
+        for r in answer.reboosts
+    ]
+    extra: dict[str, Any] = {}
+    if answer.reentry_utc is not None:
+        extra["reentry_utc"] = utc_iso(answer.reentry_utc)
+    if answer.infeasible_reason is not None:
+        extra["infeasible_reason"] = answer.infeasible_reason
+        if answer.infeasible_at_utc is not None:
+            extra["infeasible_at_utc"] = utc_iso(answer.infeasible_at_utc)
+    if fmt is TableFormat.json:
+        return _json({"altitude": samples, "reboosts": reboosts, **extra})
+    table: list[dict[str, Any]] = [{**r, "kind": "altitude"} for r in samples]
+    table += [
+        {**r, "kind": "reboost", "mean_altitude_km": r["altitude_before_km"]} for r in reboosts
+    ]
+    if "reentry_utc" in extra:
+        table.append({"time_utc": extra["reentry_utc"], "kind": "reentry"})
+    if "infeasible_reason" in extra:
+        table.append(
+            {
+                "time_utc": extra.get("infeasible_at_utc", ""),
+                "kind": "band_not_held",
+                "note": extra["infeasible_reason"],
+            }
+        )
+    table.sort(key=lambda r: str(r["time_utc"]))
+    return _csv(LIFETIME_COLUMNS, table)
+
+
+# --------------------------------------------------------------------------- ephemeris
+
+STATE_COLUMNS = ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"]
+
+
+def ephemeris_text(answer: EphemerisAnswer, fmt: EphemerisFormat) -> str:
+    """The ephemeris as CSV, JSON, CCSDS OEM or CZML (the last two need Cartesian states)."""
+    times = answer.times_utc
+    name, cat = answer.object_name, str(answer.catalog_number)
+    ref = REF_FRAMES[answer.frame]
+    geodetic = answer.lat_deg is not None
+    if fmt is EphemerisFormat.csv:
+        if geodetic:
+            return ephemeris_csv(
+                times, lat_deg=answer.lat_deg, lon_deg=answer.lon_deg, alt_km=answer.alt_km
+            )
+        return ephemeris_csv(times, r_km=answer.r_km, v_km_s=answer.v_km_s)
+    if fmt is EphemerisFormat.json:
+        rows: list[dict[str, Any]] = []
+        if geodetic:
+            assert answer.lat_deg is not None
+            assert answer.lon_deg is not None and answer.alt_km is not None
+            for t, la, lo, al in zip(
+                times, answer.lat_deg, answer.lon_deg, answer.alt_km, strict=True
+            ):
+                rows.append(
+                    {
+                        "time_utc": utc_iso(t),
+                        "lat_deg": _num(la),
+                        "lon_deg": _num(lo),
+                        "alt_km": _num(al),
+                    }
+                )
+        else:
+            assert answer.r_km is not None and answer.v_km_s is not None
+            for t, rr, vv in zip(times, answer.r_km, answer.v_km_s, strict=True):
+                values = [_num(x) for x in (*rr, *vv)]
+                rows.append(
+                    {"time_utc": utc_iso(t), **dict(zip(STATE_COLUMNS, values, strict=True))}
+                )
+        return (
+            json.dumps(
+                {
+                    "object": name,
+                    "catalog_number": answer.catalog_number,
+                    "frame": answer.frame.value,
+                    "model": answer.model.value,
+                    "states": rows,
+                }
+            )
+            + "\n"
+        )
+    assert answer.r_km is not None and answer.v_km_s is not None
+    if fmt is EphemerisFormat.oem:
+        return ephemeris_oem(
+            times, answer.r_km, answer.v_km_s, object_name=name, object_id=cat, ref_frame=ref
+        )
+    return ephemeris_czml(times, answer.r_km, ref_frame=ref, object_id=cat, object_name=name)
