@@ -27,8 +27,9 @@ import numpy as np
 import pytest
 
 from stationplan.errors import ArgumentError
+from stationplan.orbit.constants import EGM2008_MU_KM3_S2 as MU_EARTH_KM3_S2
+from stationplan.orbit.constants import R_EQ_KM
 from stationplan.orbit.decay import (
-    R_EQ_KM,
     DecayModel,
     DragBody,
     StepSchedule,
@@ -36,20 +37,19 @@ from stationplan.orbit.decay import (
     propagate_decay,
 )
 from stationplan.orbit.elements import ElementSet, from_mean_elements, read_elements, summarize
-from stationplan.orbit.numerical import MU_EARTH_KM3_S2, ForceModel, cowell_from_satrec
+from stationplan.orbit.numerical import ForceModel, cowell_from_satrec
 from stationplan.orbit.reboost import (
     DISPOSAL_PERIGEE_KM,
     burn_s,
     deorbit_dv_m_s,
     deorbit_propellant_kg,
-    hohmann_dv_m_s,
     perigee_lowering_dv_m_s,
     plan_altitude_keeping,
     propellant_kg,
-    reboost_dv_m_s,
 )
 from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
 from stationplan.orbit.timescale import offset, timescale
+from stationplan.orbit.twobody import hohmann_burns_m_s, hohmann_dv_m_s
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 ISS_HISTORY = DATA / "tle" / "iss" / "iss_25544_1998-11_2004-12_mfacchinelli-tleAnalysis.tle"
@@ -340,15 +340,15 @@ def test_hohmann_vallado_example_6_1() -> None:
     """Vallado (2013) Example 6-1: LEO at 191.344 11 km to GEO at 35 781.348 57 km altitude;
     dv_a = 2.457 038 km/s, dv_b = 1.478 187 km/s, total 3.935 224 km/s (mu = 398 600.4418)."""
     r1, r2 = 6378.137 + 191.34411, 6378.137 + 35781.34857
-    dv1, dv2 = hohmann_dv_m_s(r1, r2)
+    dv1, dv2 = hohmann_burns_m_s(r1, r2)
     assert dv1 == pytest.approx(2457.038, abs=0.01)
     assert dv2 == pytest.approx(1478.187, abs=0.01)
-    assert reboost_dv_m_s(r1, r2) == pytest.approx(3935.224, abs=0.01)
-    assert reboost_dv_m_s(r2, r1) == pytest.approx(3935.224, abs=0.01)  # a descent
+    assert hohmann_dv_m_s(r1, r2) == pytest.approx(3935.224, abs=0.01)
+    assert hohmann_dv_m_s(r2, r1) == pytest.approx(3935.224, abs=0.01)  # a descent
     radii = np.array([r1, 6778.137])
     np.testing.assert_allclose(
-        reboost_dv_m_s(radii, radii + 20.0),
-        [reboost_dv_m_s(r1, r1 + 20.0), reboost_dv_m_s(6778.137, 6798.137)],
+        hohmann_dv_m_s(radii, radii + 20.0),
+        [hohmann_dv_m_s(r1, r1 + 20.0), hohmann_dv_m_s(6778.137, 6798.137)],
         rtol=1e-14,
     )
 
@@ -356,8 +356,8 @@ def test_hohmann_vallado_example_6_1() -> None:
 def test_reboost_matches_an_iss_figure() -> None:
     """FACTS.md: a 2004 reboost gave 1.6 m/s and raised the ISS 2.9 km (planned 2.6 m/s for
     4.4 km), at a mean altitude of about 360 km then."""
-    assert reboost_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 362.9) == pytest.approx(1.6, rel=0.1)
-    assert reboost_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 364.4) == pytest.approx(2.6, rel=0.1)
+    assert hohmann_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 362.9) == pytest.approx(1.6, rel=0.1)
+    assert hohmann_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 364.4) == pytest.approx(2.6, rel=0.1)
 
 
 def test_rocket_equation_braeunig() -> None:
@@ -412,7 +412,7 @@ def test_altitude_keeping_records_each_reboost() -> None:
     for r in plan.reboosts:
         assert r.altitude_before_km == pytest.approx(400.0)
         assert r.altitude_after_km == 410.0
-        assert r.dv_m_s == pytest.approx(reboost_dv_m_s(R_EQ_KM + 400.0, R_EQ_KM + 410.0))
+        assert r.dv_m_s == pytest.approx(hohmann_dv_m_s(R_EQ_KM + 400.0, R_EQ_KM + 410.0))
         assert r.mass_kg == 420_000.0
         assert r.burn_s == pytest.approx(r.propellant_kg * 300.0 * 9.80665 / 2950.0)
         assert 20.0 < r.interval_days < 60.0  # 0.2-0.4 km/day at solar maximum

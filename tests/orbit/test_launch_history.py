@@ -24,8 +24,9 @@ import pytest
 from stationplan.orbit.elements import ElementSet, read_elements, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, launch_windows
 from stationplan.orbit.propagate import sgp4_trajectory
-from stationplan.orbit.rendezvous import STRATEGIES, period_s
+from stationplan.orbit.rendezvous import STRATEGIES
 from stationplan.orbit.timescale import as_time, timescale
+from stationplan.orbit.twobody import period_s
 
 SITE_1 = Pad(45.920, 63.342, 100.0)  # FACTS.md: Baikonur Site 1 "Gagarin's Start"
 SOYUZ_ASCENT_S = 528.0  # insertion ~8 min 48 s after lift-off (FACTS.md: about 9 min)

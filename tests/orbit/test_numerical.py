@@ -21,10 +21,10 @@ from skyfield.sgp4lib import TEME
 from skyfield.units import Distance, Velocity
 
 from stationplan.errors import ArgumentError, StationplanInputError
+from stationplan.orbit.constants import EGM2008_MU_KM3_S2 as MU_EARTH_KM3_S2
+from stationplan.orbit.constants import R_EQ_KM as WGS84_A_KM
+from stationplan.orbit.constants import WGS84_F
 from stationplan.orbit.numerical import (
-    MU_EARTH_KM3_S2,
-    WGS84_A_KM,
-    WGS84_F,
     ZONAL_J,
     Dynamics,
     ForceModel,

@@ -84,22 +84,22 @@ from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
 from stationplan.orbit import frames
-from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
+from stationplan.orbit.constants import (
+    J2,
+    MU_KM3_S2,
+    OMEGA_EARTH_RAD_S,
+    R_EQ_KM,
+    REENTRY_ALTITUDE_KM,
+    WGS72_J2,
+    WGS72_R_KM,
+)
 from stationplan.orbit.numerical import ForceModel, geodetic_wgs84
-from stationplan.orbit.plane import J2, nodal_rate_rad_s
+from stationplan.orbit.plane import nodal_rate_rad_s
 from stationplan.orbit.spaceweather import SpaceWeather
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes, utc_jd_parts
 
 Array = NDArray[np.float64]
 
-MU_KM3_S2 = 398600.4418
-"""Earth's GM (WGS84 / EGM96), km^3/s^2."""
-R_EQ_KM = 6378.137
-"""WGS84 equatorial radius, km: mean altitude = mean semi-major axis - R_EQ_KM."""
-EARTH_ROTATION_RAD_S = 7.292115e-5
-"""Rotation rate of the Earth and of the atmosphere with it (WGS84), rad/s."""
-SGP4_J2 = 0.001082616
-SGP4_R_KM = 6378.135  # WGS72, as SGP4 uses for its short-period terms
 
 # NRLMSIS 2.x species, in the order of pymsis output columns 1..9 (N2, O2, O, He, H, Ar, N,
 # anomalous O, NO); molar masses g/mol.
@@ -357,7 +357,7 @@ def _orbit_samples(
 
     inc = math.radians(model.inclination_deg)
     ci, si = math.cos(inc), math.sin(inc)
-    j2r2_a = SGP4_J2 * SGP4_R_KM**2 / a_km[:, None]
+    j2r2_a = WGS72_J2 * WGS72_R_KM**2 / a_km[:, None]
     radius = (
         a_km[:, None]
         - 0.75 * j2r2_a * (3.0 * ci * ci - 1.0)
@@ -377,7 +377,7 @@ def _orbit_samples(
         [speed * (-su * cn - cu * ci * sn), speed * (-su * sn + cu * ci * cn), speed * cu * si],
         axis=-1,
     )
-    w = EARTH_ROTATION_RAD_S
+    w = OMEGA_EARTH_RAD_S
     wind = np.stack([-w * y, w * x, np.zeros_like(x)], axis=-1)
     c, s = np.cos(theta), np.sin(theta)
     r_pef = np.column_stack(((c * x + s * y).ravel(), (c * y - s * x).ravel(), z.ravel()))

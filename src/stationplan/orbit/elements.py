@@ -22,6 +22,12 @@ from sgp4 import omm
 from sgp4.api import WGS72, Satrec
 
 from stationplan.errors import ElementSetError, Problem
+from stationplan.orbit.constants import (
+    R_EQ_KM,
+    SGP4_RHO0_KG_M2_ER,
+    WGS72_MU_KM3_S2,
+    WGS72_R_KM,
+)
 
 ALPHA5 = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # I and O are not used (Space Force alpha-5 scheme)
 _CHECKSUM_TABLE = str.maketrans(
@@ -476,9 +482,6 @@ def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
 DEFAULT_DRAG_COEFFICIENT = 2.2
 """C_D of a body in free-molecular flow when nothing better is known (Vallado 2013, sec. 8.6.2)."""
 
-RHO0_KG_M2_ER = 0.15696615  # SGP4 reference density (kg/m^2/Earth radius), Vallado 2013 eq. 9-42
-SGP4_ER_KM = 6378.135  # WGS72 radius SGP4 works in
-
 
 def bstar_from_drag(drag_coefficient: float, drag_area_m2: float, mass_kg: float) -> float:
     """SGP4 B* (1/Earth radii) of a body: B* = rho0 (C_D A / m) / 2 (Vallado 2013, eq. 9-42).
@@ -488,7 +491,7 @@ def bstar_from_drag(drag_coefficient: float, drag_area_m2: float, mass_kg: float
     """
     if mass_kg <= 0:
         raise ValueError(f"mass must be positive (got {mass_kg} kg)")
-    return 0.5 * drag_coefficient * drag_area_m2 / mass_kg * RHO0_KG_M2_ER
+    return 0.5 * drag_coefficient * drag_area_m2 / mass_kg * SGP4_RHO0_KG_M2_ER
 
 
 def drag_area_m2_from_bstar(
@@ -501,7 +504,7 @@ def drag_area_m2_from_bstar(
     >>> round(drag_area_m2_from_bstar(0.000329, 420000.0))
     800
     """
-    return max(0.0, 2.0 * bstar * mass_kg / (RHO0_KG_M2_ER * drag_coefficient))
+    return max(0.0, 2.0 * bstar * mass_kg / (SGP4_RHO0_KG_M2_ER * drag_coefficient))
 
 
 def from_mean_elements(
@@ -524,8 +527,8 @@ def from_mean_elements(
     """
     import math
 
-    target_a_er = (altitude_km + 6378.137) / SGP4_ER_KM
-    mu_er3_min2 = 398600.8 * 3600.0 / SGP4_ER_KM**3  # WGS72 GM in ER^3/min^2
+    target_a_er = (altitude_km + R_EQ_KM) / WGS72_R_KM
+    mu_er3_min2 = WGS72_MU_KM3_S2 * 3600.0 / WGS72_R_KM**3  # WGS72 GM in ER^3/min^2
     n = math.sqrt(mu_er3_min2 / target_a_er**3)  # rad/min, first guess
     epoch = epoch_utc.astimezone(UTC)
     days_1950 = (epoch - datetime(1949, 12, 31, tzinfo=UTC)).total_seconds() / 86400.0
@@ -574,13 +577,13 @@ def summarize(el: ElementSet) -> OrbitSummary:
     import math
 
     sat = el.satrec
-    a_km = sat.a * SGP4_ER_KM
+    a_km = sat.a * WGS72_R_KM
     return OrbitSummary(
         epoch_utc=el.epoch_utc,
-        period_min=2.0 * math.pi * math.sqrt(a_km**3 / 398600.8) / 60.0,
-        mean_altitude_km=a_km - 6378.137,
-        perigee_altitude_km=a_km * (1.0 - sat.ecco) - 6378.137,
-        apogee_altitude_km=a_km * (1.0 + sat.ecco) - 6378.137,
+        period_min=2.0 * math.pi * math.sqrt(a_km**3 / WGS72_MU_KM3_S2) / 60.0,
+        mean_altitude_km=a_km - R_EQ_KM,
+        perigee_altitude_km=a_km * (1.0 - sat.ecco) - R_EQ_KM,
+        apogee_altitude_km=a_km * (1.0 + sat.ecco) - R_EQ_KM,
         inclination_deg=math.degrees(sat.inclo),
         eccentricity=float(sat.ecco),
         raan_deg=math.degrees(sat.nodeo),

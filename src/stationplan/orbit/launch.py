@@ -32,19 +32,17 @@ from skyfield.searchlib import find_discrete
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
+from stationplan.orbit.constants import MU_KM3_S2, OMEGA_EARTH_RAD_S, R_EQ_KM
 from stationplan.orbit.rendezvous import (
-    MU_KM3_S2,
-    R_EQ_KM,
     STRATEGIES,
     PhasingOption,
-    period_s,
     phasing_options,
 )
 from stationplan.orbit.timescale import DAY_S, offset, timescale
+from stationplan.orbit.twobody import period_s
 
 Array = NDArray[np.float64]
 StateFunction = Callable[[Time], tuple[Array, Array]]
-OMEGA_EARTH_RAD_S = 7.292115e-5
 SEARCH_STEP_S = 600.0  # two crossings a day, hours apart: a 10-minute step cannot miss one
 
 

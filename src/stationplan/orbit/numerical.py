@@ -79,14 +79,19 @@ from skyfield.sgp4lib import TEME, theta_GMST1982
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
+from stationplan.orbit.constants import (
+    AU_KM,
+    EGM2008_MU_KM3_S2,
+    EGM2008_R_KM,
+    R_EQ_KM,
+    R_SUN_KM,
+    WGS84_F,
+)
 from stationplan.orbit.frames import itrs_to_geodetic
 from stationplan.orbit.shadow import as_vectors, shadow_fraction
 from stationplan.orbit.spaceweather import SpaceWeather, date_of_jd_utc, jd_utc_of_date
 from stationplan.orbit.timescale import DAY_S, ephemeris, offset, timescale, utc_jd_parts
 
-# EGM2008 (tide-free) reference values, from the model's .gfc header.
-MU_EARTH_KM3_S2 = 398600.4415
-R_EARTH_GRAVITY_KM = 6378.1363
 # EGM2008 fully normalised zonal coefficients C_n0, n = 2..8 (NGA.STND.0036, Table 5.1).
 EGM2008_C_N0: dict[int, float] = {
     2: -0.484165143790815e-03,
@@ -101,10 +106,6 @@ EGM2008_C_N0: dict[int, float] = {
 ZONAL_J: dict[int, float] = {n: -math.sqrt(2 * n + 1) * c for n, c in EGM2008_C_N0.items()}
 MAX_ZONAL_DEGREE = max(ZONAL_J)
 
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
-AU_KM = 149597870.7
-R_SUN_KM = 696000.0  # Montenbruck & Gill, sec. 3.4.2
 SOLAR_PRESSURE_N_M2 = 4.56e-6  # at 1 AU (Montenbruck & Gill, sec. 3.4.1)
 DRAG_CEILING_KM = 2500.0  # above this rho is taken as 0 (NRLMSIS rho < 1e-15 kg/m^3 there)
 
@@ -199,7 +200,7 @@ def _zonal_sums(
     radial = np.zeros_like(rn)
     polar = np.zeros_like(rn)
     if degree >= 2:
-        ratio = R_EARTH_GRAVITY_KM / rn
+        ratio = EGM2008_R_KM / rn
         ratio_n = ratio.copy()
         p_prev, p = np.ones_like(s), s  # P_0, P_1
         dp = np.ones_like(s)  # P_1'
@@ -223,7 +224,7 @@ def gravity_acceleration_km_s2(r_km: ArrayLike, zonal_degree: int = 6) -> NDArra
     """
     r = _as_vectors("r_km", r_km)
     rn, _, radial, polar = _zonal_sums(r, zonal_degree)
-    k = MU_EARTH_KM3_S2 / rn**2
+    k = EGM2008_MU_KM3_S2 / rn**2
     acc = ((k * (radial - 1.0)) / rn)[:, None] * r
     acc[:, 2] -= k * polar
     return acc
@@ -236,7 +237,7 @@ def gravity_potential_km2_s2(r_km: ArrayLike, zonal_degree: int = 6) -> NDArray[
     """
     r = _as_vectors("r_km", r_km)
     rn, pot, _, _ = _zonal_sums(r, zonal_degree)
-    return np.asarray(MU_EARTH_KM3_S2 / rn * (1.0 - pot), dtype=float)
+    return np.asarray(EGM2008_MU_KM3_S2 / rn * (1.0 - pot), dtype=float)
 
 
 def geodetic_wgs84(
@@ -395,7 +396,7 @@ class Dynamics:
         s = z / r
         radial = polar = 0.0
         if self._zonal:
-            ratio = R_EARTH_GRAVITY_KM / r
+            ratio = EGM2008_R_KM / r
             ratio_n, p_prev, p, dp = ratio, 1.0, s, 1.0
             for m, j_m in self._zonal:
                 n = m - 1
@@ -404,7 +405,7 @@ class Dynamics:
                 ratio_n *= ratio
                 radial += j_m * ratio_n * ((m + 1) * p + s * dp)
                 polar += j_m * ratio_n * dp
-        k = MU_EARTH_KM3_S2 / r2
+        k = EGM2008_MU_KM3_S2 / r2
         kr = k * (radial - 1.0) / r
         ax, ay, az = kr * x, kr * yy, kr * z - k * polar
 
@@ -473,7 +474,7 @@ def _disc_angles(r_km: float, d_km: float, cos_c: float) -> tuple[float, float, 
     """Apparent radii of the Sun (a) and the Earth (b) and their separation (c), rad, seen
     from a satellite at |r| = ``r_km``, ``d_km`` from the Sun (Montenbruck & Gill 3.4.2)."""
     a = math.asin(min(R_SUN_KM / d_km, 1.0))
-    b = math.asin(min(WGS84_A_KM / r_km, 1.0))
+    b = math.asin(min(R_EQ_KM / r_km, 1.0))
     return a, b, math.acos(min(max(cos_c, -1.0), 1.0))
 
 
@@ -482,7 +483,7 @@ def _geodetic_scalar(x: float, y: float, z: float, theta_rad: float) -> tuple[fl
     c, s = math.cos(theta_rad), math.sin(theta_rad)
     xp, yp = c * x + s * y, c * y - s * x
     p = math.hypot(xp, yp)
-    a, f = WGS84_A_KM, WGS84_F
+    a, f = R_EQ_KM, WGS84_F
     b = a * (1.0 - f)
     e2 = f * (2.0 - f)
     ep2 = e2 / (1.0 - e2)

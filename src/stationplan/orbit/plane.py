@@ -15,11 +15,8 @@ from numpy.typing import NDArray
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
+from stationplan.orbit.constants import J2, MU_KM3_S2, R_EQ_KM
 from stationplan.orbit.timescale import DAY_S
-
-J2 = 1.08262668e-3  # EGM96 / WGS84 unnormalised J2
-MU_KM3_S2 = 398600.4418
-R_EQ_KM = 6378.137
 
 Array = NDArray[np.float64]
 

@@ -4,7 +4,8 @@ Units: km for radii and altitudes, m/s for delta-v, kg, N, s; Isp in seconds (ef
 exhaust speed Isp g0). Altitudes are *mean* altitudes (mean semi-major axis - 6378.137 km, as
 in :mod:`stationplan.orbit.decay`); a near-circular orbit's radius is R_EQ + altitude.
 
-* :func:`reboost_dv_m_s` -- two-burn Hohmann transfer between circular orbits (Vallado,
+* :func:`~stationplan.orbit.twobody.hohmann_dv_m_s` -- two-burn Hohmann transfer between
+  circular orbits (Vallado,
   *Fundamentals of Astrodynamics and Applications*, 4th ed. 2013, Algorithm 36; checked
   against his Example 6-1 in tests/orbit/test_decay.py). Impulsive: a burn of 20-30 min
   spreads over a quarter of a revolution, which costs a few per cent more delta-v than this
@@ -35,19 +36,15 @@ from numpy.typing import NDArray
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
-from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
+from stationplan.orbit.constants import G0_M_S2, MU_KM3_S2, R_EQ_KM, REENTRY_ALTITUDE_KM
 from stationplan.orbit.decay import (
-    MU_KM3_S2,
-    R_EQ_KM,
     DecayHistory,
     DecayModel,
     EndReason,
     propagate_decay,
 )
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes
-
-G0_M_S2 = 9.80665
-"""Standard gravity (m/s^2) that turns Isp (s) into exhaust speed."""
+from stationplan.orbit.twobody import hohmann_dv_m_s
 
 DISPOSAL_PERIGEE_KM = 60.0
 """Perigee altitude (km) a controlled deorbit burn aims for. Rationale: Mir's last burn
@@ -62,35 +59,6 @@ F = TypeVar("F", float, NDArray[np.float64])
 
 def _out(value: NDArray[np.float64]) -> object:
     return float(value) if np.ndim(value) == 0 else value
-
-
-def hohmann_dv_m_s(r_from_km: F, r_to_km: F) -> tuple[F, F]:
-    """The two burns (m/s, signed: positive prograde) of a Hohmann transfer between circular
-    orbits of radii ``r_from_km`` and ``r_to_km`` (Vallado 2013, Algorithm 36).
-
-    >>> dv1, dv2 = hohmann_dv_m_s(6778.137, 6798.137)  # 400 -> 420 km
-    >>> round(dv1, 3), round(dv2, 3)
-    (5.646, 5.642)
-    """
-    r1 = np.asarray(r_from_km, dtype=float)
-    r2 = np.asarray(r_to_km, dtype=float)
-    a_t = 0.5 * (r1 + r2)
-    v1 = np.sqrt(MU_KM3_S2 / r1)
-    v2 = np.sqrt(MU_KM3_S2 / r2)
-    v_peri = np.sqrt(MU_KM3_S2 * (2.0 / r1 - 1.0 / a_t))
-    v_apo = np.sqrt(MU_KM3_S2 * (2.0 / r2 - 1.0 / a_t))
-    return cast(F, _out((v_peri - v1) * 1e3)), cast(F, _out((v2 - v_apo) * 1e3))
-
-
-def reboost_dv_m_s(a_from_km: F, a_to_km: F) -> F:
-    """Total delta-v (m/s, >= 0) of a two-burn Hohmann transfer from a circular orbit of radius
-    (semi-major axis) ``a_from_km`` to one of ``a_to_km`` (Vallado 2013, Algorithm 36).
-
-    >>> round(reboost_dv_m_s(6378.137 + 400.0, 6378.137 + 420.0), 2)  # 20 km at the ISS
-    11.29
-    """
-    dv1, dv2 = hohmann_dv_m_s(a_from_km, a_to_km)
-    return cast(F, _out(np.abs(np.asarray(dv1)) + np.abs(np.asarray(dv2))))
 
 
 def propellant_kg(mass_kg: F, dv_m_s: F, isp_s: float) -> F:
@@ -253,7 +221,8 @@ def plan_altitude_keeping(
 
     The orbit decays under ``model`` (:func:`~stationplan.orbit.decay.propagate_decay`) from
     ``initial_altitude_km`` (default: the upper edge); each time the mean altitude reaches the
-    lower edge, an impulsive Hohmann reboost (:func:`reboost_dv_m_s`) raises it to
+    lower edge, an impulsive Hohmann reboost
+    (:func:`~stationplan.orbit.twobody.hohmann_dv_m_s`) raises it to
     ``target_altitude_km`` (default: the upper edge). Each reboost records its time, delta-v,
     propellant (:func:`propellant_kg` with the station's mass from ``model.body`` at that time
     and ``isp_s``), burn duration at ``thrust_n``, the mass and the altitudes before and after;
@@ -326,7 +295,7 @@ def plan_altitude_keeping(
         when_utc = to_datetimes(when)[0]
         before = float(piece.mean_altitude_km[-1])
         mass = float(model.body.mass_at(when)[0])
-        dv = reboost_dv_m_s(R_EQ_KM + before, R_EQ_KM + target)
+        dv = hohmann_dv_m_s(R_EQ_KM + before, R_EQ_KM + target)
         prop = propellant_kg(mass, dv, isp_s)
         interval = (t_r - last_reboost_s) / DAY_S
         reboosts.append(

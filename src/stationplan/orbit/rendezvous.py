@@ -27,8 +27,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-MU_KM3_S2 = 398600.4418
-R_EQ_KM = 6378.137
+from stationplan.orbit.constants import MU_KM3_S2, R_EQ_KM
+from stationplan.orbit.twobody import hohmann_dv_m_s, mean_motion_rad_s, period_s
 
 
 class RendezvousProfile(StrEnum):
@@ -62,29 +62,6 @@ STRATEGIES: dict[str, Strategy] = {
 }
 
 
-def mean_motion_rad_s(altitude_km: float) -> float:
-    """Two-body mean motion of a circular orbit at ``altitude_km`` (rad/s)."""
-    return math.sqrt(MU_KM3_S2 / (R_EQ_KM + altitude_km) ** 3)
-
-
-def period_s(altitude_km: float) -> float:
-    """Period of a circular orbit at ``altitude_km`` (s)."""
-    return 2.0 * math.pi / mean_motion_rad_s(altitude_km)
-
-
-def hohmann_dv_m_s(from_altitude_km: float, to_altitude_km: float) -> float:
-    """Total delta-v (m/s) of a Hohmann transfer between circular orbits (Vallado Alg. 36).
-
-    >>> round(hohmann_dv_m_s(191.34411, 35781.34857))  # Vallado Example 6-1: 3.935224 km/s
-    3935
-    """
-    r1, r2 = R_EQ_KM + from_altitude_km, R_EQ_KM + to_altitude_km
-    a = (r1 + r2) / 2.0
-    dv1 = abs(math.sqrt(MU_KM3_S2 * (2 / r1 - 1 / a)) - math.sqrt(MU_KM3_S2 / r1))
-    dv2 = abs(math.sqrt(MU_KM3_S2 / r2) - math.sqrt(MU_KM3_S2 * (2 / r2 - 1 / a)))
-    return 1000.0 * (dv1 + dv2)
-
-
 @dataclass(frozen=True)
 class PhasingOption:
     """One profile evaluated for one phase angle."""
@@ -112,9 +89,9 @@ def phasing_options(
     t_h = period_s(transfer_alt) / 2.0
     catch_transfer = math.degrees((mean_motion_rad_s(transfer_alt) - n_s) * t_h)
     v_s = math.sqrt(MU_KM3_S2 / (R_EQ_KM + station_altitude_km)) * 1000.0
-    dv = hohmann_dv_m_s(insertion_altitude_km, station_altitude_km) + 2.0 * v_s * math.sin(
-        math.radians(abs(plane_error_deg)) / 2.0
-    )
+    dv = hohmann_dv_m_s(
+        R_EQ_KM + insertion_altitude_km, R_EQ_KM + station_altitude_km
+    ) + 2.0 * v_s * math.sin(math.radians(abs(plane_error_deg)) / 2.0)
     theta = phase_deg % 360.0
     out = []
     for name in strategies:
