@@ -21,13 +21,14 @@ from stationplan.orbit import events, frames, plane
 from stationplan.orbit.elements import (
     ElementSet,
     bstar_from_drag,
+    drag_free,
     from_mean_elements,
     omm_from_fields,
     parse_tle,
     summarize,
 )
 from stationplan.orbit.propagate import propagate_sgp4, sgp4_trajectory
-from stationplan.orbit.timescale import as_time, time_grid, to_datetimes
+from stationplan.orbit.timescale import as_time, offset, time_grid, timescale, to_datetimes
 from stationplan.scenario.models import GroundStation, Station
 
 CONTACT_WINDOW_DAYS = 7
@@ -35,6 +36,8 @@ GROUND_TRACK_ORBITS = 3
 GROUND_TRACK_STEP_S = 30.0
 EPHEMERIS_SPAN_S = 86400.0
 EPHEMERIS_STEP_S = 60.0
+TREND_STEP_S = 30.0
+TREND_EVERY_MONTHS = 3
 
 
 class ContactSummary(BaseModel):
@@ -48,6 +51,15 @@ class ContactSummary(BaseModel):
     contact_min_per_day: float
     longest_pass_min: float
     first_passes: list[dict[str, object]] = Field(description="The first few passes in detail.")
+
+
+class ContactTrendSample(BaseModel):
+    """Time in view of one ground station on one sample day across the service."""
+
+    date_utc: datetime
+    ground_station: str
+    contact_min_per_day: float = Field(description="Minutes above the elevation mask.")
+    passes_per_day: int
 
 
 class BetaSample(BaseModel):
@@ -83,6 +95,10 @@ class StationOrbit(BaseModel):
     beta_max_deg: float
     sunlit_fraction_mean: float
     contacts: list[ContactSummary]
+    contact_trend: list[ContactTrendSample] = Field(
+        description="One day per quarter across the service, sampled every "
+        f"{TREND_STEP_S:g} s (the station flown drag-free at its mean altitude)."
+    )
     sgp4_failure: str | None = Field(description="SGP4's reason if the propagation failed.")
 
 
@@ -142,6 +158,58 @@ def _contacts(state: events.StateFunction, start: datetime, gs: GroundStation) -
         longest_pass_min=max(minutes, default=0.0),
         first_passes=[dict(p) for p in passes[:5]],
     )
+
+
+def _trend_days(service_from: datetime, service_to: datetime) -> list[datetime]:
+    """The first day of every quarter (and the service start) inside the service."""
+    days = [service_from]
+    year, month = service_from.year, service_from.month
+    while True:
+        month += TREND_EVERY_MONTHS - (month - 1) % TREND_EVERY_MONTHS
+        if month > 12:
+            year, month = year + 1, month - 12
+        day = datetime(year, month, 1, tzinfo=service_from.tzinfo)
+        if day + timedelta(days=1) > service_to:
+            return days
+        days.append(day)
+
+
+def contact_trend(
+    el: ElementSet,
+    ground_stations: list[GroundStation],
+    service_from: datetime,
+    service_to: datetime,
+) -> list[ContactTrendSample]:
+    """Minutes in view and passes of each ground station on one day per quarter, from the
+    elevation sampled every :data:`TREND_STEP_S` (a pass shorter than that may be missed; the
+    minutes are the sampled fraction of the day). ``el`` is flown drag-free, at constant mean
+    altitude, as a station holding its band does."""
+    if not ground_stations or service_to - service_from < timedelta(days=1):
+        return []
+    flying = drag_free(el)
+    per_day = int(86400.0 / TREND_STEP_S)
+    days = _trend_days(service_from, service_to)
+    offsets = np.arange(per_day) * TREND_STEP_S
+    t = offset(as_time(days), np.zeros(len(days)))
+    grid = offset(timescale().tt_jd(np.repeat(t.tt, per_day)), np.tile(offsets, len(days)))
+    res = propagate_sgp4(flying, grid)
+    r = res.r_teme_km[0]
+    out = []
+    for gs in ground_stations:
+        site = frames.geodetic_to_itrs(gs.latitude_deg, gs.longitude_deg, gs.altitude_m)
+        elev = events.elevation_deg(r, grid, site, gs.latitude_deg, gs.longitude_deg)
+        up = (elev >= gs.min_elevation_deg).reshape(len(days), per_day)
+        rises = np.count_nonzero(np.diff(up.astype(np.int8), axis=1) == 1, axis=1) + up[:, 0]
+        for k, day in enumerate(days):
+            out.append(
+                ContactTrendSample(
+                    date_utc=day,
+                    ground_station=gs.name,
+                    contact_min_per_day=round(float(up[k].sum()) * TREND_STEP_S / 60.0, 1),
+                    passes_per_day=int(rises[k]),
+                )
+            )
+    return out
 
 
 def analyse_station_orbit(
@@ -216,6 +284,7 @@ def analyse_station_orbit(
         beta_max_deg=float(beta.max()),
         sunlit_fraction_mean=float(sunlit.mean()),
         contacts=contacts,
+        contact_trend=contact_trend(el, ground_stations, service_from, service_to),
         sgp4_failure=failure,
     )
     ephemeris = StationEphemeris(
