@@ -14,7 +14,7 @@ Output frame: TEME of date, km and km/s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -129,21 +129,49 @@ def propagate_sgp4_jd(
     if backend == "heyoka" and not heyoka_available():
         raise RuntimeError("the heyoka backend was asked for but heyoka is not installed")
     near = np.array([s.method == "n" for s in sats]) if use_heyoka else np.zeros(m, bool)
-    r = np.full((m, n, 3), np.nan)
-    v = np.full((m, n, 3), np.nan)
-    e = np.zeros((m, n), np.uint8)
-    used = []
-    for mask, run, name in ((~near, _sgp4_backend, "sgp4"), (near, _heyoka_backend, "heyoka")):
-        idx = np.nonzero(mask)[0]
-        if idx.size == 0:
-            continue
-        ei, ri, vi = run([sats[i] for i in idx], jd, fr)
-        r[idx], v[idx], e[idx] = ri, vi, ei
-        used.append(name)
+    groups = [
+        (idx, run, name)
+        for mask, run, name in ((~near, _sgp4_backend, "sgp4"), (near, _heyoka_backend, "heyoka"))
+        if (idx := np.nonzero(mask)[0]).size
+    ]
+    if len(groups) == 1:  # one backend: its arrays are the result, no second copy
+        idx, run, name = groups[0]
+        e, r, v = run(sats, jd, fr)
+        r, v = np.asarray(r, dtype=float), np.asarray(v, dtype=float)
+        e = np.asarray(e, dtype=np.uint8)
+        used = [name]
+    else:
+        r = np.empty((m, n, 3))
+        v = np.empty((m, n, 3))
+        e = np.zeros((m, n), np.uint8)
+        used = []
+        for idx, run, name in groups:
+            ei, ri, vi = run([sats[i] for i in idx], jd, fr)
+            r[idx], v[idx], e[idx] = ri, vi, ei
+            del ri, vi
+            used.append(name)
     failed = e != 0
-    r[failed] = np.nan
-    v[failed] = np.nan
+    if failed.any():
+        r[failed] = np.nan
+        v[failed] = np.nan
     return Sgp4Result(r, v, e, tuple(used))
+
+
+def propagate_sgp4_chunks(
+    objects: Sequence[ElementSet | Satrec],
+    t: Time,
+    backend: Backend = "auto",
+    max_object_epochs: int = 2_000_000,
+) -> Iterator[tuple[slice, Sgp4Result]]:
+    """:func:`propagate_sgp4` over a catalog in chunks of objects, so that memory stays
+    bounded (about 100 bytes per object-epoch of a chunk) whatever the catalog's size: yields
+    the slice of ``objects`` each result covers, in order."""
+    whole, fraction = utc_jd_parts(t)
+    n = max(int(np.size(whole)), 1)
+    per_chunk = max(1, max_object_epochs // n)
+    for lo in range(0, len(objects), per_chunk):
+        part = slice(lo, min(lo + per_chunk, len(objects)))
+        yield part, propagate_sgp4_jd(list(objects[part]), whole, fraction, backend)
 
 
 def sgp4_trajectory(
