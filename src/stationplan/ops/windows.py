@@ -116,6 +116,13 @@ def _ranges(site: LaunchSite) -> list[tuple[float, float]]:
     return [(r.min_deg, r.max_deg) for r in site.allowed_azimuths_deg]
 
 
+WindowKey = tuple[str, str, AscentProfile, datetime, datetime]
+"""What a window series depends on: station, site, ascent profile and span. Vehicles that
+share all of it (Soyuz and Progress from one pad, say) share their windows."""
+
+WindowCache = dict[WindowKey, list[WindowRecord]]
+
+
 def window_series(
     elements: ElementSet,
     vehicle: Vehicle,
@@ -123,20 +130,28 @@ def window_series(
     station_name: str,
     start: datetime,
     end: datetime,
+    cache: WindowCache | None = None,
 ) -> WindowSeries:
-    """All windows of ``vehicle`` from ``site`` to the station between ``start`` and ``end``."""
-    el = drag_free(elements)
-    s = summarize(el)
-    records = windows_with_phasing(
-        sgp4_trajectory(el),
-        pad_of(site),
-        as_time(start),
-        as_time(end),
-        profile_of(vehicle),
-        s.mean_altitude_km,
-        s.inclination_deg,
-        _ranges(site),
-    )
+    """All windows of ``vehicle`` from ``site`` to the station between ``start`` and ``end``;
+    ``cache`` keeps the windows of each :data:`WindowKey` across calls."""
+    profile = profile_of(vehicle)
+    key: WindowKey = (station_name, site.name, profile, start, end)
+    records = None if cache is None else cache.get(key)
+    if records is None:
+        el = drag_free(elements)
+        s = summarize(el)
+        records = windows_with_phasing(
+            sgp4_trajectory(el),
+            pad_of(site),
+            as_time(start),
+            as_time(end),
+            profile,
+            s.mean_altitude_km,
+            s.inclination_deg,
+            _ranges(site),
+        )
+        if cache is not None:
+            cache[key] = records
     own = vehicle.rendezvous_strategy.value
     dates = [r.window.launch_utc for r in records]
     return WindowSeries(

@@ -36,7 +36,7 @@ from stationplan.orbit.constants import MU_KM3_S2, OMEGA_EARTH_RAD_S, R_EQ_KM
 from stationplan.orbit.rendezvous import (
     STRATEGIES,
     PhasingOption,
-    phasing_options,
+    phasing_table,
 )
 from stationplan.orbit.timescale import DAY_S, offset, timescale
 from stationplan.orbit.twobody import period_s
@@ -336,20 +336,16 @@ def windows_with_phasing(
         n: targeted - profile_nodal_offset_deg(profile, n, station_altitude_km, inclination_deg)
         for n in names
     }
-    out = []
-    for w, phase in zip(windows, phases, strict=True):
-        if not np.isfinite(phase):  # the station's state is unknown (SGP4 failed)
-            continue
-        options = [
-            phasing_options(
-                float(phase),
-                station_altitude_km,
-                profile.insertion_altitude_km,
-                profile.ascent_s,
-                plane_error[n],
-                (n,),
-            )[0]
-            for n in names
-        ]
-        out.append(WindowRecord(w, float(phase), options))
-    return out
+    table = phasing_table(
+        phases,
+        station_altitude_km,
+        profile.insertion_altitude_km,
+        profile.ascent_s,
+        plane_error,
+        names,
+    )
+    return [
+        WindowRecord(w, float(phase), options)
+        for w, phase, options in zip(windows, phases, table, strict=True)
+        if np.isfinite(phase)  # else the station's state is unknown (SGP4 failed)
+    ]

@@ -24,8 +24,12 @@ Orbital mechanics from Vallado (2013) ch. 6; profile lengths from FACTS.md (2-or
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
 
 from stationplan.orbit.constants import MU_KM3_S2, R_EQ_KM
 from stationplan.orbit.twobody import hohmann_dv_m_s, mean_motion_rad_s, period_s
@@ -79,31 +83,50 @@ def phasing_options(
     station_altitude_km: float,
     insertion_altitude_km: float,
     ascent_s: float,
-    plane_error_deg: float = 0.0,
+    plane_error_deg: float | Mapping[str, float] = 0.0,
     strategies: tuple[str, ...] = tuple(STRATEGIES),
 ) -> list[PhasingOption]:
     """Evaluate each profile for a phase angle at insertion (station ahead, deg)."""
+    return phasing_table(
+        np.array([phase_deg]),
+        station_altitude_km,
+        insertion_altitude_km,
+        ascent_s,
+        plane_error_deg,
+        strategies,
+    )[0]
+
+
+def phasing_table(
+    phases_deg: NDArray[np.float64],
+    station_altitude_km: float,
+    insertion_altitude_km: float,
+    ascent_s: float,
+    plane_error_deg: float | Mapping[str, float] = 0.0,
+    strategies: tuple[str, ...] = tuple(STRATEGIES),
+) -> list[list[PhasingOption]]:
+    """:func:`phasing_options` for many phase angles (deg, (N,)) at once; ``plane_error_deg``
+    may differ per profile (a mapping by profile name)."""
     n_s = mean_motion_rad_s(station_altitude_km)
     n_i = mean_motion_rad_s(insertion_altitude_km)
     transfer_alt = (station_altitude_km + insertion_altitude_km) / 2.0
     t_h = period_s(transfer_alt) / 2.0
     catch_transfer = math.degrees((mean_motion_rad_s(transfer_alt) - n_s) * t_h)
     v_s = math.sqrt(MU_KM3_S2 / (R_EQ_KM + station_altitude_km)) * 1000.0
-    dv = hohmann_dv_m_s(
-        R_EQ_KM + insertion_altitude_km, R_EQ_KM + station_altitude_km
-    ) + 2.0 * v_s * math.sin(math.radians(abs(plane_error_deg)) / 2.0)
-    theta = phase_deg % 360.0
-    out = []
+    transfer = hohmann_dv_m_s(R_EQ_KM + insertion_altitude_km, R_EQ_KM + station_altitude_km)
+    theta = np.mod(np.asarray(phases_deg, dtype=float), 360.0)
+    columns = []
     for name in strategies:
-        st = STRATEGIES[name]
-        total_s = st.revolutions * period_s(insertion_altitude_km)
+        err = plane_error_deg if isinstance(plane_error_deg, float | int) else plane_error_deg[name]
+        dv = transfer + 2.0 * v_s * math.sin(math.radians(abs(err)) / 2.0)
+        total_s = STRATEGIES[name].revolutions * period_s(insertion_altitude_km)
         phasing_s = max(0.0, total_s - ascent_s - t_h)
         lo = catch_transfer
         hi = catch_transfer + math.degrees((n_i - n_s) * phasing_s)
-        k = max(0, math.ceil((lo - theta) / 360.0))
-        feasible = lo <= theta + 360.0 * k <= hi
-        out.append(PhasingOption(name, feasible, lo, hi, total_s, dv))
-    return out
+        k = np.maximum(0.0, np.ceil((lo - theta) / 360.0))
+        ok = (lo <= theta + 360.0 * k) & (theta + 360.0 * k <= hi)
+        columns.append([PhasingOption(name, bool(f), lo, hi, total_s, dv) for f in ok])
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in theta]
 
 
 def nodal_offset_deg(

@@ -11,7 +11,7 @@ from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
 from stationplan.ops.lifetime import plan_station_lifetime
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
-from stationplan.ops.windows import window_series
+from stationplan.ops.windows import WindowCache, window_series
 from stationplan.plan.findings import find_issues, orbit_findings
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
@@ -93,6 +93,7 @@ def run_scenario(
         orbits.append(orbit)
         ephemerides.append(eph)
     windows = []
+    window_cache: WindowCache = {}
     sites = {s.name: s for s in sc.launch_sites}
     for vehicle, capability in zip(sc.vehicles, fleet, strict=True):
         for st, summary, build in zip(sc.stations, stations, builds, strict=True):
@@ -109,6 +110,7 @@ def run_scenario(
                         st.name,
                         summary.in_service_from_utc,
                         summary.in_service_to_utc,
+                        window_cache,
                     )
                 )
     lifetime = []
