@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stationplan.orbit.elements import read_elements
+from stationplan.orbit.element_files import read_elements
 from stationplan.orbit.propagate import heyoka_available, propagate_sgp4
 from stationplan.orbit.timescale import timescale
 

@@ -36,7 +36,8 @@ from stationplan.orbit.decay import (
     decay_rate_km_day,
     propagate_decay,
 )
-from stationplan.orbit.elements import ElementSet, from_mean_elements, read_elements, summarize
+from stationplan.orbit.element_files import read_elements
+from stationplan.orbit.elements import ElementSet, from_mean_elements, summarize
 from stationplan.orbit.numerical import ForceModel, cowell_from_satrec
 from stationplan.orbit.reboost import (
     DISPOSAL_PERIGEE_KM,
@@ -47,7 +48,8 @@ from stationplan.orbit.reboost import (
     plan_altitude_keeping,
     propellant_kg,
 )
-from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
+from stationplan.orbit.spaceweather import SpaceWeather
+from stationplan.orbit.spaceweather_files import read_space_weather
 from stationplan.orbit.timescale import offset, timescale
 from stationplan.orbit.twobody import hohmann_burns_m_s, hohmann_dv_m_s
 

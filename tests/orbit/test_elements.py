@@ -11,14 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stationplan.errors import ElementSetError
-from stationplan.orbit.elements import (
-    catalog_number,
-    checksum,
-    find_object,
-    parse_elements,
-    parse_tle,
-    read_elements,
-)
+from stationplan.orbit.element_files import find_object, parse_elements, read_elements
+from stationplan.orbit.elements import catalog_number, checksum, parse_tle
 
 ISS_1 = "1 25544U 98067A   15086.17334635  .00015434  00000-0  22972-3 0  9994"
 ISS_2 = "2 25544  51.6460 133.7315 0007136 144.2025 255.6332 15.55307244935270"

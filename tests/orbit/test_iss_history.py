@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stationplan.orbit.elements import ElementSet, read_elements
+from stationplan.orbit.element_files import read_elements
+from stationplan.orbit.elements import ElementSet
 from stationplan.orbit.propagate import propagate_sgp4_jd
 
 FILES = {

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stationplan.orbit.elements import ElementSet, read_elements, summarize
+from stationplan.orbit.element_files import read_elements
+from stationplan.orbit.elements import ElementSet, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, launch_windows
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.rendezvous import STRATEGIES

@@ -36,7 +36,8 @@ from stationplan.orbit.numerical import (
     satrec_epoch,
     shadow_fraction,
 )
-from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
+from stationplan.orbit.spaceweather import SpaceWeather
+from stationplan.orbit.spaceweather_files import read_space_weather
 from stationplan.orbit.timescale import offset, timescale, utc_jd_parts
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"

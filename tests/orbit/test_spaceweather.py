@@ -18,10 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stationplan.errors import ArgumentError, StationplanInputError
-from stationplan.orbit.spaceweather import (
-    DEFAULT_PREDICTED_AP,
-    SpaceWeather,
-    jd_utc_of_date,
+from stationplan.orbit.spaceweather import DEFAULT_PREDICTED_AP, SpaceWeather, jd_utc_of_date
+from stationplan.orbit.spaceweather_files import (
     read_celestrak_csv,
     read_cssi_txt,
     read_space_weather,

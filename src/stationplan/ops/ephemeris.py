@@ -16,14 +16,11 @@ from stationplan.errors import Problem
 from stationplan.ops.choices import EphemerisFormat, Frame, PropagationModel
 from stationplan.ops.requests import Request, SpanRequest, field_type, request_error
 from stationplan.orbit import frames
-from stationplan.orbit.elements import (
-    ElementSet,
-    drag_area_m2_from_bstar,
-    find_object,
-    read_elements,
-)
+from stationplan.orbit.element_files import find_object, read_elements
+from stationplan.orbit.elements import ElementSet, drag_area_m2_from_bstar
 from stationplan.orbit.propagate import propagate_sgp4, sgp4_limit
-from stationplan.orbit.spaceweather import SpaceWeather, read_space_weather
+from stationplan.orbit.spaceweather import SpaceWeather
+from stationplan.orbit.spaceweather_files import read_space_weather
 from stationplan.orbit.timescale import as_time, time_grid, timescale, to_datetimes
 from stationplan.scenario.models import SpaceWeatherEntry
 

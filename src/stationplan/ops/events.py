@@ -16,7 +16,7 @@ from stationplan.ops.ephemeris import until_sgp4_limit
 from stationplan.ops.requests import SpanRequest, field_type, request_error
 from stationplan.ops.sites import parse_lat_lon
 from stationplan.orbit import events
-from stationplan.orbit.elements import find_object, read_elements
+from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.timescale import as_time
 from stationplan.scenario.models import GroundStation

@@ -24,12 +24,11 @@ from stationplan.ops.ephemeris import WeatherRequest
 from stationplan.ops.requests import field_type, request_error
 from stationplan.orbit.constants import REENTRY_ALTITUDE_KM, ephemeris_gap
 from stationplan.orbit.decay import DecayModel, DragBody, StepSchedule, propagate_decay
+from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import (
     DEFAULT_DRAG_COEFFICIENT,
     ElementSet,
     drag_area_m2_from_bstar,
-    find_object,
-    read_elements,
     summarize,
 )
 from stationplan.orbit.reboost import (

@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field, field_validator
 from stationplan.ops.ephemeris import until_sgp4_limit
 from stationplan.ops.requests import SpanRequest, field_type, request_error
 from stationplan.ops.sites import resolve_launch_site
-from stationplan.orbit.elements import ElementSet, drag_free, find_object, read_elements, summarize
+from stationplan.orbit.element_files import find_object, read_elements
+from stationplan.orbit.elements import ElementSet, drag_free, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, WindowRecord, windows_with_phasing
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.rendezvous import STRATEGIES

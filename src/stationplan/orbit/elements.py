@@ -9,13 +9,8 @@ Conventions: AIAA 2006-6753 (Vallado et al.), WGS72 constants as SGP4 requires; 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 from sgp4 import omm
@@ -105,7 +100,7 @@ def catalog_number(field_text: str) -> int:
     return int(text)
 
 
-def _bad(source: str, line: int, message: str) -> Problem:
+def record_problem(source: str, line: int, message: str) -> Problem:
     return Problem(source=source, line=line, message=message)
 
 
@@ -114,28 +109,28 @@ def _check_line(
 ) -> Problem | None:
     bad = next((i for i, c in enumerate(text) if not (" " <= c <= "~")), None)
     if bad is not None:
-        return _bad(
+        return record_problem(
             source,
             line_no,
             f"non-ASCII or control character {text[bad]!r} in column "
             f"{bad + 1}; TLE lines are plain ASCII",
         )
     if not text.startswith(f"{expect} "):
-        return _bad(
+        return record_problem(
             source, line_no, f"TLE line {expect} must start with '{expect} ' (got {text[:2]!r})"
         )
     if len(text) != 69:
-        return _bad(
+        return record_problem(
             source, line_no, f"TLE line {expect} must be 69 characters long (got {len(text)})"
         )
     if verify_checksum and not text[68].isdigit():
-        return _bad(
+        return record_problem(
             source,
             line_no,
             f"TLE line {expect} column 69 must be the checksum digit (got {text[68]!r})",
         )
     if verify_checksum and int(text[68]) != checksum(text):
-        return _bad(
+        return record_problem(
             source,
             line_no,
             f"TLE line {expect} checksum is {text[68]} but the line sums to {checksum(text)}",
@@ -149,7 +144,7 @@ def _check_line(
         try:
             float(value.replace(" ", "x") if value else "x")
         except ValueError:
-            return _bad(
+            return record_problem(
                 source,
                 line_no,
                 f"TLE line {expect} columns {a}-{b} ({name}): {chunk!r} is not a number",
@@ -180,10 +175,10 @@ def parse_tle(
     try:
         num1, num2 = catalog_number(l1[2:7]), catalog_number(l2[2:7])
     except ValueError as exc:
-        raise ElementSetError(_bad(source, line_no, f"columns 3-7: {exc}")) from None
+        raise ElementSetError(record_problem(source, line_no, f"columns 3-7: {exc}")) from None
     if num1 != num2:
         raise ElementSetError(
-            _bad(
+            record_problem(
                 source,
                 line_no + 1,
                 f"catalog number {num2} on line 2 does not match {num1} on line 1",
@@ -196,66 +191,6 @@ def parse_tle(
     if label.startswith("0 "):
         label = label[2:].strip()
     return ElementSet(num1, label or str(num1), sat, source, line_no, "tle")
-
-
-@dataclass
-class ReadResult:
-    """Element sets read from a file, and the records that were skipped (with why)."""
-
-    source: str
-    elements: list[ElementSet]
-    problems: list[Problem]
-    records_seen: int
-
-    @property
-    def skipped(self) -> int:
-        """Number of bad records skipped."""
-        return len(self.problems)
-
-
-def _tle_records(lines: list[str], source: str) -> Iterator[ElementSet | Problem]:
-    i, n = 0, len(lines)
-    name: str | None = None
-    name_line = 0
-    while i < n:
-        text = lines[i].rstrip("\r\n ")
-        if not text.strip():
-            i += 1
-            continue
-        if text.startswith("1 ") and len(text) > 60:
-            nxt = lines[i + 1].rstrip("\r\n ") if i + 1 < n else ""
-            if not nxt.startswith("2 "):
-                yield _bad(
-                    source,
-                    i + 1,
-                    f"TLE line 1 is not followed by a line 2 (next line starts {nxt[:2]!r})",
-                )
-                i += 1
-                name = None
-                continue
-            try:
-                yield parse_tle(text, nxt, name, source, i + 1)
-            except ElementSetError as exc:
-                yield exc.problems[0]
-            i += 2
-            name = None
-            continue
-        if text.startswith("2 ") and len(text) > 60:
-            nxt = lines[i + 1].rstrip("\r\n ") if i + 1 < n else ""
-            if nxt.startswith("1 "):
-                yield _bad(source, i + 1, "TLE lines are swapped: line 2 comes before line 1")
-                i += 2
-            else:
-                yield _bad(source, i + 1, "TLE line 2 without a line 1 before it")
-                i += 1
-            name = None
-            continue
-        if name is not None:
-            yield _bad(source, name_line, f"name line {name!r} is not followed by a TLE")
-        name, name_line = text, i + 1
-        i += 1
-    if name is not None:
-        yield _bad(source, name_line, f"name line {name!r} is not followed by a TLE")
 
 
 _OMM_REQUIRED = (
@@ -289,7 +224,9 @@ def omm_from_fields(
     missing = [k for k in _OMM_REQUIRED if not values.get(k)]
     if missing:
         raise ElementSetError(
-            _bad(source, line_no, f"OMM record lacks mandatory field(s) {', '.join(missing)}")
+            record_problem(
+                source, line_no, f"OMM record lacks mandatory field(s) {', '.join(missing)}"
+            )
         )
     for key, default in _OMM_DEFAULTS.items():
         if not values.get(key):
@@ -299,7 +236,9 @@ def omm_from_fields(
         epoch = datetime.fromisoformat(epoch_text)
     except ValueError:
         raise ElementSetError(
-            _bad(source, line_no, f"OMM EPOCH {values['EPOCH']!r} is not an ISO 8601 date-time")
+            record_problem(
+                source, line_no, f"OMM EPOCH {values['EPOCH']!r} is not an ISO 8601 date-time"
+            )
         ) from None
     values["EPOCH"] = epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
     if len(values["OBJECT_ID"]) < 3:
@@ -311,172 +250,19 @@ def omm_from_fields(
             float(values[key])
         except ValueError:
             raise ElementSetError(
-                _bad(source, line_no, f"OMM field {key} = {values[key]!r} is not a number")
+                record_problem(
+                    source, line_no, f"OMM field {key} = {values[key]!r} is not a number"
+                )
             ) from None
     try:
         sat = Satrec()
         omm.initialize(sat, values)
     except (ValueError, KeyError) as exc:
-        raise ElementSetError(_bad(source, line_no, f"OMM record cannot be read: {exc}")) from None
+        raise ElementSetError(
+            record_problem(source, line_no, f"OMM record cannot be read: {exc}")
+        ) from None
     number = int(float(values["NORAD_CAT_ID"]))
     return ElementSet(number, values["OBJECT_NAME"] or str(number), sat, source, line_no, "omm")
-
-
-def _omm_records(
-    rows: Iterable[tuple[int, dict[str, Any]]], source: str
-) -> Iterator[ElementSet | Problem]:
-    for line_no, row in rows:
-        try:
-            yield omm_from_fields(row, source, line_no)
-        except ElementSetError as exc:
-            yield exc.problems[0]
-
-
-def _kvn_fields(text: str) -> dict[str, Any]:
-    from ccsds_ndm.ndm_io import NdmIo
-
-    root = NdmIo().from_string(text)
-    seg = root.body.segment
-    meta, data = seg.metadata, seg.data
-    me, tp = data.mean_elements, data.tle_parameters
-
-    def val(x: Any) -> Any:
-        return getattr(x, "value", x)
-
-    return {
-        "OBJECT_NAME": meta.object_name,
-        "OBJECT_ID": meta.object_id,
-        "EPOCH": str(me.epoch),
-        "MEAN_MOTION": val(me.mean_motion),
-        "ECCENTRICITY": me.eccentricity,
-        "INCLINATION": val(me.inclination),
-        "RA_OF_ASC_NODE": val(me.ra_of_asc_node),
-        "ARG_OF_PERICENTER": val(me.arg_of_pericenter),
-        "MEAN_ANOMALY": val(me.mean_anomaly),
-        "EPHEMERIS_TYPE": getattr(tp, "ephemeris_type", 0),
-        "CLASSIFICATION_TYPE": getattr(tp, "classification_type", "U"),
-        "NORAD_CAT_ID": getattr(tp, "norad_cat_id", None),
-        "ELEMENT_SET_NO": getattr(tp, "element_set_no", 999),
-        "REV_AT_EPOCH": getattr(tp, "rev_at_epoch", 0),
-        "BSTAR": val(getattr(tp, "bstar", 0)),
-        "MEAN_MOTION_DOT": val(getattr(tp, "mean_motion_dot", 0)),
-        "MEAN_MOTION_DDOT": val(getattr(tp, "mean_motion_ddot", 0)),
-    }
-
-
-def detect_format(text: str) -> Literal["tle", "omm-kvn", "omm-xml", "omm-json", "omm-csv"]:
-    """Guess an element file's format from its first non-blank characters."""
-    head = text.lstrip("\ufeff \t\r\n")[:200]
-    if head.startswith("<"):
-        return "omm-xml"
-    if head.startswith("[") or head.startswith("{"):
-        return "omm-json"
-    if head.startswith("CCSDS_OMM_VERS"):
-        return "omm-kvn"
-    first = head.splitlines()[0] if head else ""
-    if "," in first and "EPOCH" in first.upper():
-        return "omm-csv"
-    return "tle"
-
-
-def parse_elements(text: str, source: str = "<input>", strict: bool = False) -> ReadResult:
-    """Read every element set in ``text``; bad records are skipped and listed, or with
-    ``strict`` the first bad record raises :class:`ElementSetError`."""
-    kind = detect_format(text)
-    records: Iterable[ElementSet | Problem]
-    if kind == "tle":
-        records = _tle_records(text.splitlines(), source)
-    elif kind == "omm-json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ElementSetError(_bad(source, exc.lineno, f"invalid JSON: {exc.msg}")) from None
-        rows = data if isinstance(data, list) else [data]
-        if not all(isinstance(r, dict) for r in rows):
-            raise ElementSetError(
-                _bad(
-                    source,
-                    1,
-                    "OMM JSON must be an object or a list of objects with CelesTrak GP keywords",
-                )
-            )
-        records = _omm_records(((i + 1, r) for i, r in enumerate(rows)), source)
-    elif kind == "omm-csv":
-        reader = csv.DictReader(io.StringIO(text))
-        records = _omm_records(((reader.line_num, r) for r in reader), source)
-    elif kind == "omm-xml":
-        try:
-            rows_xml = list(omm.parse_xml(io.StringIO(text)))
-        except Exception as exc:  # ElementTree raises ParseError and AttributeError
-            raise ElementSetError(_bad(source, 1, f"not a CCSDS OMM XML file: {exc}")) from None
-        records = _omm_records(((i + 1, r) for i, r in enumerate(rows_xml)), source)
-    else:
-        try:
-            fields = _kvn_fields(text)
-        except Exception as exc:  # ccsds-ndm raises several kinds
-            raise ElementSetError(_bad(source, 1, f"not a CCSDS OMM KVN file: {exc}")) from None
-        records = _omm_records([(1, fields)], source)
-    elements: list[ElementSet] = []
-    problems: list[Problem] = []
-    for rec in records:
-        if isinstance(rec, Problem):
-            if strict:
-                raise ElementSetError(rec)
-            problems.append(rec)
-        else:
-            elements.append(rec)
-    if not elements and not problems:
-        raise ElementSetError(
-            _bad(
-                source,
-                1,
-                "no element sets found (expected TLE lines or a "
-                "CCSDS OMM in KVN, XML, JSON or CSV)",
-            )
-        )
-    return ReadResult(source, elements, problems, len(elements) + len(problems))
-
-
-def read_elements(path: str | Path, strict: bool = False) -> ReadResult:
-    """Read an element-set or catalog file (TLE, 3LE, OMM KVN/XML/JSON/CSV)."""
-    p = Path(path)
-    name = str(path)
-    if not p.is_file():
-        raise ElementSetError(
-            _bad(name, 1, "no such file") if not p.exists() else _bad(name, 1, "is not a file")
-        )
-    raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if strict:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise ElementSetError(
-                _bad(name, line, f"byte 0x{raw[exc.start]:02x} is not UTF-8/ASCII")
-            ) from None
-        text = raw.decode("utf-8", errors="replace")
-    return parse_elements(text, name, strict=strict)
-
-
-def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
-    """The element set for ``object_id`` (catalog number or name), or the only/first one."""
-    if not result.elements:
-        raise ElementSetError(_bad(result.source, 1, "the file holds no valid element set"))
-    if object_id is None:
-        return result.elements[0]
-    wanted = object_id.strip()
-    for el in result.elements:
-        if str(el.catalog_number) == wanted or el.name.upper() == wanted.upper():
-            return el
-    names = ", ".join(f"{e.catalog_number} ({e.name})" for e in result.elements[:5])
-    raise ElementSetError(
-        _bad(
-            result.source,
-            1,
-            f"no object '{object_id}' in the file; it "
-            f"holds {len(result.elements)} object(s), e.g. {names}",
-        )
-    )
 
 
 DEFAULT_DRAG_COEFFICIENT = 2.2
@@ -617,3 +403,11 @@ def drag_free(el: ElementSet) -> ElementSet:
         s.nodeo,
     )
     return ElementSet(el.catalog_number, el.name, sat, el.source, el.line, el.kind)
+
+
+def __getattr__(name: str) -> Any:  # transitional: the file readers moved to element_files
+    if name in ("read_elements", "find_object", "parse_elements", "ReadResult", "detect_format"):
+        from stationplan.orbit import element_files
+
+        return getattr(element_files, name)
+    raise AttributeError(name)
