@@ -1,5 +1,5 @@
-"""Launch windows per vehicle, launch site and station across the programme, and the window
-of one flight (the function the manifest scheduler calls).
+"""Launch windows per vehicle, launch site and station across the programme, and the windows
+query of one element set from one site (the use case behind ``stationplan windows``).
 
 The station is flown drag-free from its element set (its plane precesses with J2 at constant
 mean altitude, as a station holding its band by reboosts does). Window *times* months ahead
@@ -175,37 +175,6 @@ def window_series(
         phase_angle_deg=[round(r.phase_angle_deg, 2) for r in records],
         first_windows=[window_sample(r) for r in records[:SAMPLE_WINDOWS]],
     )
-
-
-def flight_window(
-    elements: ElementSet,
-    vehicle: Vehicle,
-    site: LaunchSite,
-    not_before: datetime,
-    search_days: float = 3.0,
-) -> WindowRecord | None:
-    """The first window of a flight at or after ``not_before`` whose phase suits the vehicle's
-    own rendezvous profile, searching ``search_days``; None when there is none.
-
-    Uses the element set as given (with drag): for a flight days or weeks ahead this is the
-    best the element set knows.
-    """
-    s = summarize(elements)
-    records = windows_with_phasing(
-        sgp4_trajectory(elements),
-        pad_of(site),
-        as_time(not_before),
-        as_time(not_before + timedelta(days=search_days)),
-        profile_of(vehicle),
-        s.mean_altitude_km,
-        s.inclination_deg,
-        _ranges(site),
-    )
-    own = vehicle.rendezvous_strategy.value
-    for r in records:
-        if any(o.feasible and o.strategy == own for o in r.options):
-            return r
-    return None
 
 
 # --------------------------------------------------------------------------- the windows query
