@@ -78,12 +78,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pymsis
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from skyfield.sgp4lib import theta_GMST1982
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
 from stationplan.orbit import frames
+from stationplan.orbit.arrays import Array
 from stationplan.orbit.constants import (
     J2,
     MU_KM3_S2,
@@ -97,9 +98,6 @@ from stationplan.orbit.numerical import ForceModel, geodetic_wgs84
 from stationplan.orbit.plane import nodal_rate_rad_s
 from stationplan.orbit.spaceweather import SpaceWeather
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes, utc_jd_parts
-
-Array = NDArray[np.float64]
-
 
 # NRLMSIS 2.x species, in the order of pymsis output columns 1..9 (N2, O2, O, He, H, Ar, N,
 # anomalous O, NO); molar masses g/mol.

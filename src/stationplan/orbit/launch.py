@@ -22,7 +22,6 @@ eastward speed to the azimuth flown from the rotating Earth (Vallado 2013 sec. 6
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +31,7 @@ from skyfield.searchlib import find_discrete
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
+from stationplan.orbit.arrays import Array, StateFunction
 from stationplan.orbit.constants import MU_KM3_S2, OMEGA_EARTH_RAD_S, R_EQ_KM
 from stationplan.orbit.rendezvous import (
     STRATEGIES,
@@ -41,8 +41,6 @@ from stationplan.orbit.rendezvous import (
 from stationplan.orbit.timescale import DAY_S, offset, timescale
 from stationplan.orbit.twobody import period_s
 
-Array = NDArray[np.float64]
-StateFunction = Callable[[Time], tuple[Array, Array]]
 SEARCH_STEP_S = 600.0  # two crossings a day, hours apart: a 10-minute step cannot miss one
 
 

@@ -11,14 +11,12 @@ an arc 2 arccos(sqrt(h^2 + 2 R h) / ((R + h) cos beta)) when |beta| < arcsin(R /
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
+from stationplan.orbit.arrays import Array
 from stationplan.orbit.constants import J2, MU_KM3_S2, R_EQ_KM
 from stationplan.orbit.timescale import DAY_S
-
-Array = NDArray[np.float64]
 
 
 def nodal_rate_rad_s(
