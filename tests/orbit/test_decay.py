@@ -131,7 +131,14 @@ def test_decay_matches_cowell_over_five_days() -> None:
     t_rev, alt_cowell = node_to_node_mean_altitude(t_s, cowell.r_teme_km, cowell.v_teme_km_s)
     slope_cowell = np.polyfit(t_rev / 86400.0, alt_cowell, 1)
 
-    model = DecayModel.like(force, INC_DEG)
+    assert force.space_weather is not None
+    model = DecayModel(  # the averaged model of the same spacecraft and atmosphere
+        inclination_deg=INC_DEG,
+        body=DragBody(force.mass_kg, force.drag_area_m2, force.drag_coefficient),
+        space_weather=force.space_weather,
+        msis_version=force.msis_version,
+        storm_time_ap=force.storm_time_ap,
+    )
     end = epoch + timedelta(days=days)
     circular = propagate_decay(model, epoch, end, mean.mean_altitude_km, mean.raan_deg)
     a_trend = R_EQ_KM + np.polyval(slope_cowell, t_s / 86400.0)

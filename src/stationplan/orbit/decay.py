@@ -94,7 +94,6 @@ from stationplan.orbit.constants import (
     WGS72_J2,
     WGS72_R_KM,
 )
-from stationplan.orbit.numerical import ForceModel, geodetic_wgs84
 from stationplan.orbit.plane import nodal_rate_rad_s
 from stationplan.orbit.spaceweather import SpaceWeather
 from stationplan.orbit.timescale import DAY_S, as_time, offset, to_datetimes, utc_jd_parts
@@ -300,21 +299,6 @@ class DecayModel:
         if problems:
             raise ArgumentError(problems)
 
-    @classmethod
-    def like(cls, force: ForceModel, inclination_deg: float, **numerics: Any) -> DecayModel:
-        """The averaged model of the same spacecraft and atmosphere as a Cowell ``force``
-        (mass, drag area, C_D, space weather, NRLMSIS version and ap switch)."""
-        if force.space_weather is None:
-            raise ArgumentError(Problem("DecayModel.like", "the force model has no space weather"))
-        return cls(
-            inclination_deg=inclination_deg,
-            body=DragBody(force.mass_kg, force.drag_area_m2, force.drag_coefficient),
-            space_weather=force.space_weather,
-            msis_version=force.msis_version,
-            storm_time_ap=force.storm_time_ap,
-            **numerics,
-        )
-
 
 # --------------------------------------------------------------------- orbit averages
 
@@ -379,7 +363,8 @@ def _orbit_samples(
     wind = np.stack([-w * y, w * x, np.zeros_like(x)], axis=-1)
     c, s = np.cos(theta), np.sin(theta)
     r_pef = np.column_stack(((c * x + s * y).ravel(), (c * y - s * x).ravel(), z.ravel()))
-    lat, lon, h = geodetic_wgs84(r_pef)
+    g = frames.itrs_to_geodetic(r_pef)
+    lat, lon, h = g.lat_deg, g.lon_deg, g.alt_km
 
     inputs = model.space_weather.msis_inputs(jd_utc)
     dates = np.datetime64("1970-01-01T00:00:00", "us") + np.round(
