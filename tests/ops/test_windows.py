@@ -1,0 +1,356 @@
+"""Launch windows: the plan's series per vehicle, site and station (with the cache shared by
+vehicles of one ascent profile), the windows query of an element file, and its request.
+
+Hand check of the window count used below. Pad North (Baikonur, 45.996 N) meets the plane of
+a 51.64 deg orbit at the inertial azimuth asin(cos 51.64 / cos 45.996) = asin(0.6206 /
+0.6947) = 63.3 deg (north-east, ascending) and at 180 - 63.3 = 116.7 deg (descending); the
+pad's corridor 33-70 deg keeps the ascending one only. The pad turns through the plane once
+per 360 / (360.986 + 5.0) = 0.9836 day (Earth's sidereal rate plus the ~5.0 deg/day
+regression of the node at 415 km), so 10 days hold 10 / 0.9836 = 10.2 windows: 10 or 11.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+import stationplan.ops.windows as windows_mod
+from stationplan.errors import ArgumentError
+from stationplan.ops.assembly import build_station
+from stationplan.ops.requests import cli_label, make_request
+from stationplan.ops.station_orbit import station_elements
+from stationplan.ops.windows import (
+    MAX_SPAN_DAYS,
+    WindowCache,
+    WindowsRequest,
+    launch_windows,
+    window_series,
+)
+from stationplan.orbit.elements import ElementSet
+from stationplan.orbit.launch import AscentProfile
+from stationplan.scenario.models import LaunchSite, Scenario
+from tests.ops.scenarios import MINI, parse, utc
+
+START, END = utc(2025, 1, 10), utc(2025, 1, 20)
+
+# The ISS element set of 2015-03-27 (as tests/cli/test_cli.py); SGP4 stops propagating it on
+# 2018-08-31 (mean motion decays past re-entry; tests/cli/test_cli_safety.py).
+ISS_TLE = (
+    "ISS (ZARYA)\n"
+    "1 25544U 98067A   15086.17334635  .00015434  00000-0  22972-3 0  9994\n"
+    "2 25544  51.6460 133.7315 0007136 144.2025 255.6332 15.55307244935270\n"
+)
+
+
+@pytest.fixture(scope="module")
+def mini() -> Scenario:
+    return parse(MINI).scenario
+
+
+@pytest.fixture(scope="module")
+def elements(mini: Scenario) -> ElementSet:
+    station = mini.stations[0]
+    return station_elements(station, build_station(station))
+
+
+@pytest.fixture()
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every result of the window search, in order (to count the computations)."""
+    made: list[object] = []
+    real = windows_mod.windows_with_phasing
+
+    def counting(*args: object, **kwargs: object) -> object:
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        made.append(out)
+        return out
+
+    monkeypatch.setattr(windows_mod, "windows_with_phasing", counting)
+    return made
+
+
+@pytest.fixture()
+def tle(tmp_path: Path) -> Path:
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    return f
+
+
+def test_series_of_one_vehicle(mini: Scenario, elements: ElementSet) -> None:
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    s = window_series(elements, ferry, pad, "Alpha", START, END)
+    assert (s.vehicle, s.site, s.station, s.strategy) == ("Ferry", "Pad North", "Alpha", "2orbit")
+    assert (s.span_start_utc, s.span_end_utc) == (START, END)
+    assert 10 <= s.windows <= 11  # module docstring: 10 / 0.9836 days
+    assert s.windows_per_year == {2025: s.windows}
+    assert len(s.launch_dates_utc) == len(s.phase_angle_deg) == s.windows
+    assert all(START <= d <= END for d in s.launch_dates_utc)
+    assert s.launch_dates_utc == sorted(s.launch_dates_utc)
+    gaps_h = [(b - a).total_seconds() / 3600 for a, b in pairwise(s.launch_dates_utc)]
+    assert all(23.4 < g < 23.8 for g in gaps_h)  # 0.9836 day = 23.6 h between windows
+    first = s.launch_dates_utc[0]
+    # hour of day: h + min/60 + s/3600
+    assert s.launch_time_utc_hours[0] == round(
+        first.hour + first.minute / 60 + first.second / 3600, 4
+    )
+    assert s.azimuth_deg is not None and 33 <= s.azimuth_deg <= 70  # inside the corridor
+    assert 0 <= s.own_strategy_feasible <= s.windows and 0 <= s.no_strategy <= s.windows
+    assert all(0 <= p < 360 for p in s.phase_angle_deg)
+    sample = s.first_windows[0]
+    assert sample.launch_utc == first
+    assert sample.ascending and sample.width_s == 0  # no dogleg: an instantaneous window
+    # lift-off leads the plane crossing by the Ferry's launch_offset_s, 162 s
+    assert (sample.plane_crossing_utc - sample.launch_utc).total_seconds() == pytest.approx(
+        162, abs=1e-3
+    )
+    assert len(s.first_windows) == min(10, s.windows)  # SAMPLE_WINDOWS = 10
+
+
+def test_same_profile_shares_one_computation(
+    mini: Scenario, elements: ElementSet, calls: list[object]
+) -> None:
+    """Ferry and Freighter fly one ascent profile (528 s, 2orbit, 220 km, no dogleg, lead
+    162 s) from one pad: the second series reuses the first's windows."""
+    ferry, freighter = mini.vehicles
+    pad = mini.launch_sites[0]
+    cache: WindowCache = {}
+    a = window_series(elements, ferry, pad, "Alpha", START, END, cache)
+    b = window_series(elements, freighter, pad, "Alpha", START, END, cache)
+    assert len(calls) == 1 and len(cache) == 1
+    (records,) = cache.values()
+    assert records is calls[0]  # the very list computed once
+    assert (a.vehicle, b.vehicle) == ("Ferry", "Freighter")
+    assert a.launch_dates_utc == b.launch_dates_utc
+    assert a.phase_angle_deg == b.phase_angle_deg
+
+
+def test_another_lead_is_another_computation(
+    mini: Scenario, elements: ElementSet, calls: list[object]
+) -> None:
+    """A vehicle with lead 0 s instead of 162 s: its own computation, the same plane
+    crossings, each lift-off 162 s later."""
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    no_lead = ferry.model_copy(update={"name": "Ferry-0", "launch_offset_s": 0.0})
+    cache: WindowCache = {}
+    led = window_series(elements, ferry, pad, "Alpha", START, END, cache)
+    plain = window_series(elements, no_lead, pad, "Alpha", START, END, cache)
+    assert len(calls) == 2 and len(cache) == 2
+    assert calls[0] is not calls[1]
+    assert plain.lead_s == 0 and led.lead_s == 162
+    assert plain.windows == led.windows
+    for p, q in zip(plain.first_windows, led.first_windows, strict=True):
+        assert p.plane_crossing_utc == q.plane_crossing_utc
+        assert (p.launch_utc - q.launch_utc).total_seconds() == pytest.approx(162, abs=1e-3)
+
+
+def test_no_cache_computes_every_time(
+    mini: Scenario, elements: ElementSet, calls: list[object]
+) -> None:
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    window_series(elements, ferry, pad, "Alpha", START, END)
+    window_series(elements, ferry, pad, "Alpha", START, END)
+    assert len(calls) == 2
+
+
+def test_span_is_part_of_the_key(mini: Scenario, elements: ElementSet, calls: list[object]) -> None:
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    cache: WindowCache = {}
+    window_series(elements, ferry, pad, "Alpha", START, END, cache)
+    window_series(elements, ferry, pad, "Alpha", START, END + timedelta(days=1), cache)
+    assert len(calls) == 2 and len(cache) == 2
+
+
+def test_dogleg_widens_the_window(mini: Scenario, elements: ElementSet) -> None:
+    """With a 0.1 deg dogleg the window spans the time the pad is within 0.1 deg of the
+    plane. The pad crosses the plane at (360.986 + 5.0) deg/day x cos 45.996 x cos 63.3
+    (the share of its eastward motion across a plane heading 63.3 deg) = 366.0 x 0.6947 x
+    0.4493 = 114.2 deg/day = 1.32e-3 deg/s, so the width is 2 x 0.1 / 1.32e-3 = 151 s."""
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    dogleg = ferry.model_copy(update={"plane_change_deg": 0.1})
+    s = window_series(elements, dogleg, pad, "Alpha", START, END)
+    # every window within 5 % (the osculating plane wobbles by a few seconds' worth)
+    assert all(w.width_s == pytest.approx(151, rel=0.05) for w in s.first_windows)
+
+
+def _corridor(pad: LaunchSite, lo: float, hi: float) -> LaunchSite:
+    """The pad with one allowed azimuth range lo..hi (deg)."""
+    data = pad.model_dump()
+    data["allowed_azimuths_deg"] = [{"min_deg": lo, "max_deg": hi}]
+    return LaunchSite.model_validate(data)
+
+
+def test_corridor_that_admits_no_window(mini: Scenario, elements: ElementSet) -> None:
+    """Azimuths 200-210 deg (south-west) contain neither 62 deg (ascending) nor ~118 deg."""
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    s = window_series(elements, ferry, _corridor(pad, 200, 210), "Alpha", START, END)
+    assert s.windows == 0 and s.azimuth_deg is None
+    assert s.first_windows == [] and s.windows_per_year == {}
+    assert s.own_strategy_feasible == 0 and s.no_strategy == 0
+
+
+def test_open_corridor_doubles_the_windows(mini: Scenario, elements: ElementSet) -> None:
+    """All azimuths allowed: the descending crossing (~118 deg) counts too, 2 per 0.9836 day."""
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    s = window_series(elements, ferry, _corridor(pad, 0, 360), "Alpha", START, END)
+    assert 20 <= s.windows <= 22  # 2 x 10.2
+    assert {w.ascending for w in s.first_windows} == {True, False}
+
+
+# --------------------------------------------------------------------------- the query
+
+
+def _request(**values: object) -> WindowsRequest:
+    return make_request(WindowsRequest, values)
+
+
+def test_query_stops_where_sgp4_stops(tle: Path) -> None:
+    req = _request(
+        elements_file=tle,
+        site="baik",
+        start_utc="2018-08-29T00:00:00Z",
+        end_utc="2018-09-03T00:00:00Z",
+    )
+    answer = launch_windows(req)
+    assert answer.notes == [
+        "object 25544 (ISS (ZARYA)) stops propagating at 2018-08-31T16:56:08Z (SGP4: mrt is "
+        "less than 1.0 which indicates the satellite has decayed); windows end there"
+    ]
+    assert utc(2018, 8, 31, 16) < answer.end_utc < utc(2018, 8, 31, 17)
+    assert answer.records and all(r.window.launch_utc <= answer.end_utc for r in answer.records)
+    assert (answer.object_name, answer.catalog_number) == ("ISS (ZARYA)", 25544)
+    assert answer.site == "Baikonur Site 31"
+    # the profile is the default scenario's Soyuz MS: 528 s, 2orbit, 220 km, lead 162 s
+    assert answer.profile_source == "vehicle Soyuz MS (first to fly from Baikonur Site 31)"
+    assert answer.profile == AscentProfile(528.0, "2orbit", 220.0, 0.0, 162.0)
+    assert answer.strategies == ("2orbit", "4orbit", "1day", "2day", "3day")
+
+
+def test_query_from_coordinates_with_overrides(tle: Path) -> None:
+    req = _request(
+        elements_file=tle,
+        site="45.9,63.3",
+        start_utc="2015-03-28T00:00:00Z",
+        end_utc="2015-03-30T00:00:00Z",
+        lead_s=100,
+        strategy="2day",
+    )
+    answer = launch_windows(req)
+    assert answer.notes == []
+    assert answer.end_utc == utc(2015, 3, 30)  # no decay inside the span
+    assert answer.profile_source == (
+        "defaults (no vehicle flies from a LAT,LON site); given: lead_s, strategy"
+    )
+    # AscentProfile's defaults (528 s, 220 km, no dogleg) with the two given values
+    assert answer.profile == AscentProfile(strategy="2day", lead_s=100.0)
+    assert answer.strategies == ("2day",)
+    # no corridor at a LAT,LON pad: both crossings, 2 per ~0.98 day in 2 days = 4 or 5
+    assert 4 <= len(answer.records) <= 5
+    assert {o.strategy for r in answer.records for o in r.options} == {"2day"}
+
+
+def test_query_site_north_of_the_orbit(tle: Path) -> None:
+    req = _request(
+        elements_file=tle,
+        site="62.9,10",
+        start_utc="2015-03-28T00:00:00Z",
+        end_utc="2015-03-29T00:00:00Z",
+    )
+    with pytest.raises(ArgumentError) as err:
+        launch_windows(req)
+    (problem,) = err.value.problems
+    assert problem.field == "site"
+    assert "latitude 62.9 deg exceeds the orbit's inclination 51.65 deg" in problem.message
+
+
+def test_query_span_limit(tle: Path) -> None:
+    """At most MAX_SPAN_DAYS = 3660 days: 2015-03-28 to 2025-04-04 is 10 x 365 + 3 leap days
+    (2016, 2020, 2024) + 7 = 3660 days, accepted by the request; a day more is refused."""
+    at_limit = _request(
+        elements_file=tle,
+        site="baik",
+        start_utc="2015-03-28T00:00:00Z",
+        end_utc="2025-04-04T00:00:00Z",
+    )
+    assert (at_limit.end_utc - at_limit.start_utc).days == MAX_SPAN_DAYS == 3660
+    too_long = at_limit.model_copy(update={"end_utc": utc(2025, 4, 5)})  # 3661 days
+    with pytest.raises(ArgumentError) as err:
+        launch_windows(too_long)
+    (problem,) = err.value.problems
+    assert (problem.field, problem.message) == ("end_utc", "the span is limited to 3660 days")
+
+
+# --------------------------------------------------------------------------- the request
+
+BASE = {
+    "elements_file": "iss.tle",
+    "site": "Baikonur",
+    "start_utc": "2025-01-01T00:00:00Z",
+    "end_utc": "2025-01-02T00:00:00Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        # lead_s takes the bounds of a vehicle's launch_offset_s: -3600..3600 s
+        ({"lead_s": 4000}, "lead_s", "must be less than or equal to 3600 (got 4000)"),
+        ({"lead_s": -3601}, "lead_s", "must be greater than or equal to -3600 (got -3601)"),
+        # ascent_s as a vehicle's ascent_duration_s: > 0
+        ({"ascent_s": 0}, "ascent_s", "must be greater than 0 (got 0)"),
+        (
+            {"end_utc": "2024-12-31T00:00:00Z"},
+            "end_utc",
+            "must be after the start 2025-01-01T00:00:00Z",
+        ),
+        (
+            {"start_utc": "2025-01-01T00:00:00"},
+            "start_utc",
+            "'2025-01-01T00:00:00' has no time zone; add Z (UTC), e.g. 2025-01-01T00:00:00Z",
+        ),
+        (
+            {"start_utc": "yesterday"},
+            "start_utc",
+            "'yesterday' is not an ISO 8601 UTC time; expected e.g. 2025-01-01T00:00:00Z",
+        ),
+        (
+            # DE421 ends 2053-10-08 (orbit/constants.py, EPHEMERIS_LAST_UTC)
+            {"end_utc": "2054-01-01T00:00:00Z"},
+            "end_utc",
+            "the span ends 2054-01-01, after 2053-10-08, the last day the DE421 ephemeris covers",
+        ),
+        (
+            {"strategy": "5orbit"},
+            "strategy",
+            "must be '2orbit', '4orbit', '1day', '2day' or '3day' (got '5orbit')",
+        ),
+        (
+            {"site": "Vandenberg"},
+            "site",
+            "'Vandenberg' names no single launch site; known: Baikonur Site 31, "
+            "Kennedy LC-39A; or give LAT,LON",
+        ),
+        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+    ],
+)
+def test_request_problems_name_the_field(
+    change: dict[str, object], field: str, message: str
+) -> None:
+    with pytest.raises(ArgumentError) as err:
+        make_request(WindowsRequest, {**BASE, **change})
+    assert [(p.source, p.field, p.message) for p in err.value.problems] == [
+        ("request", field, message)
+    ]
+
+
+def test_request_reports_every_wrong_field_at_once() -> None:
+    with pytest.raises(ArgumentError) as err:
+        make_request(WindowsRequest, {**BASE, "lead_s": 4000, "site": "Nowhere", "x": 1})
+    assert sorted(str(p.field) for p in err.value.problems) == ["lead_s", "site", "x"]
+
+
+def test_request_accepts_the_last_ephemeris_day() -> None:
+    req = make_request(WindowsRequest, {**BASE, "end_utc": "2053-10-08T00:00:00Z"})
+    assert req.end_utc == utc(2053, 10, 8)
+    assert cli_label("lead_s") == "--lead-s"  # how the command line shows the field
