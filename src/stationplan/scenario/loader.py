@@ -17,10 +17,10 @@ from stationplan.errors import Problem, ScenarioError
 from stationplan.scenario.checks import check_scenario
 from stationplan.scenario.messages import format_path, problems_from_validation
 from stationplan.scenario.models import Scenario
-from stationplan.scenario.yamlsource import load_yaml
+from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, load_yaml
 
 DEFAULT_SCENARIO_NAME = "default.yaml"
-MAX_SCENARIO_BYTES = 20 * 1024 * 1024
+MAX_SCENARIO_BYTES = MAX_DOCUMENT_BYTES
 
 
 @dataclass(frozen=True)
