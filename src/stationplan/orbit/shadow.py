@@ -1,7 +1,10 @@
-"""Earth's shadow on a satellite: the visible fraction of the solar disc, conical model.
+"""Earth's shadow on a satellite, conical model (Montenbruck & Gill 2000, sec. 3.4.2).
 
-Used by the event search (umbra / penumbra states) and by the Cowell propagator (solar
-radiation pressure), so both agree on where the shadow is.
+Seen from the satellite, the Sun is a disc of apparent radius a, the Earth one of radius b,
+their centres c apart. :func:`shadow_fraction` (the visible fraction of the solar disc) is
+used by the Cowell propagator (solar radiation pressure); :func:`shadow_depths` (the signed
+angular margins c - (a + b) and c - (b - a), smooth in time) by the eclipse search. Both
+are the same geometry, so the propagator and the events agree on where the shadow is.
 """
 
 from __future__ import annotations
@@ -59,3 +62,39 @@ def shadow_fraction(r_km: ArrayLike, r_sun_km: ArrayLike) -> NDArray[np.float64]
         )
         nu = np.where(partial, 1.0 - area / (np.pi * a**2), nu)
     return np.asarray(nu, dtype=float)
+
+
+def _angles(
+    r: NDArray[np.float64], s: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Apparent radii a (Sun), b (Earth) and separation c (rad) seen from (N, 3) satellite
+    positions, the Sun at (N, 3) positions, geocentric km."""
+    rn = np.sqrt(np.einsum("ij,ij->i", r, r))
+    d = s - r  # satellite -> Sun
+    dn = np.sqrt(np.einsum("ij,ij->i", d, d))
+    a = np.arcsin(np.minimum(R_SUN_KM / dn, 1.0))
+    b = np.arcsin(np.minimum(R_EARTH_KM / rn, 1.0))
+    # angle between the Earth's centre (-r) and the Sun (d): atan2 keeps full precision
+    # near 0 and pi, where arccos of the dot product loses half the digits
+    n = np.cross(-r, d)
+    nn = np.sqrt(np.einsum("ij,ij->i", n, n))
+    x = -np.einsum("ij,ij->i", r, d)
+    c = np.arctan2(nn, x)
+    return a, b, c
+
+
+def shadow_depths(
+    r_km: ArrayLike, r_sun_km: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Signed angular depths (rad) of satellites at ``r_km`` (N, 3) in the shadow of a
+    spherical Earth, the Sun at ``r_sun_km`` (N, 3), geocentric km in one frame.
+
+    ``penumbra = c - (a + b)`` is negative when the Earth's disc overlaps the Sun's (penumbra
+    or umbra), ``umbra = c - (b - a)`` is negative or zero when it covers it (umbra): the
+    boundaries of :func:`shadow_fraction` (``nu < 1`` and ``nu == 0``, Montenbruck & Gill
+    2000, sec. 3.4.2), written as functions that are smooth in time for root finding (c has
+    a corner only where the Earth's and the Sun's centres align, deep in the umbra). NaN
+    positions give NaN.
+    """
+    a, b, c = _angles(as_vectors("r_km", r_km), as_vectors("r_sun_km", r_sun_km))
+    return c - (a + b), c - (b - a)
