@@ -1,8 +1,8 @@
 """Frames: TEME -> GCRS and TEME -> ITRS, WGS84 geodetic coordinates, the Sun's position.
 
 The rotations come from Skyfield (IAU 2000/2006 precession-nutation, IERS polar motion and UT1
-from its built-in tables). Evaluating them at every epoch of a year at 60 s is slow, so for
-arrays we factor out the fast part and interpolate only what is slow:
+from its built-in tables). Evaluating them at every epoch of a year at 60 s is slow, so we
+factor out the fast part and interpolate only what is slow:
 
 * TEME -> ITRS = Q(t) R3(GMST82(t)): the Earth's rotation R3 is computed exactly at every
   epoch (GMST 1982 of UT1, Vallado 2006 eq. 3-45), while Q (polar motion and the difference
@@ -10,6 +10,14 @@ arrays we factor out the fast part and interpolate only what is slow:
   Skyfield at 6-hourly nodes and interpolated linearly.
 * TEME -> GCRS (precession, nutation, equation of the equinoxes) is likewise interpolated from
   6-hourly Skyfield nodes.
+* The Sun (DE421, geocentric) is interpolated linearly between hourly nodes, in GCRS and in
+  TEME of date.
+
+Every function here is a pure function of the epoch: the nodes lie on one fixed global grid
+(node k at k steps of TT since J2000), each epoch is interpolated from the two nodes around
+it only, and a node is computed once by Skyfield and cached. So a value does not depend on
+which other epochs share the array (event searches rely on this: they compare states
+computed in different batches). The caches keep at most :data:`NODE_CACHE_MAX` nodes each.
 
 The interpolation error is below 4 mm at LEO (tests compare with Skyfield's ``EarthSatellite``
 at every epoch). Geodetic coordinates use WGS84 and the iterative method of Vallado (2013)
@@ -18,7 +26,9 @@ Algorithm 12, vectorised.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,23 +44,77 @@ WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
 AU_KM = 149597870.700
 NODE_STEP_S = 21600.0  # rotation nodes: 6 h keeps GCRS within 4 mm, ITRS within 1e-7 m
 SUN_NODE_STEP_S = 3600.0  # Sun nodes: 1 h keeps its direction within 1e-7 rad
+J2000_TT_JD = 2451545.0
 
 Array = NDArray[np.float64]
+NodeFunction = Callable[[NDArray[np.int64]], Array]
+"""Node indices (K,) -> node values (K, W), computed exactly."""
 
 
 def _tt_days(t: Time) -> Array:
-    return np.atleast_1d(np.asarray(t.whole - 2451545.0, float) + np.asarray(t.tt_fraction, float))
+    return np.atleast_1d(
+        np.asarray(t.whole - J2000_TT_JD, float) + np.asarray(t.tt_fraction, float)
+    )
 
 
-# Node matrices on a global 6-hour grid (index k = TT 6-hour steps since J2000), computed once and
-# kept: event searches call the frames thousands of times on a few epochs each.
-_NODE_CACHE: dict[int, Array] = {}
-_NODE_CACHE_MAX = 400_000
+# Node values on the global grids, computed once and kept (event searches call the frames
+# thousands of times on a few epochs each). Keys: node index k (TT steps since J2000).
+_NODE_CACHE: dict[int, Array] = {}  # 6-hourly: TEME->GCRS matrix and Q, 18 values
+_SUN_GCRS_CACHE: dict[int, Array] = {}  # hourly: Sun in GCRS, km
+_SUN_TEME_CACHE: dict[int, Array] = {}  # hourly: Sun in TEME of date, km
+NODE_CACHE_MAX = 100_000
+"""Nodes kept per cache (about 25 MB each; 100,000 hourly nodes span 11 years). When a cache
+is full the oldest nodes are dropped; a dropped node is recomputed identically if needed."""
 
 
-def _exact_node_rows(node_days: Array) -> Array:
-    """(K, 18): TEME->GCRS matrix and Q = (TEME->ITRS) R3(GMST82)^T at TT days from J2000."""
-    t = timescale().tt_jd(2451545.0, node_days)
+def clear_caches() -> None:
+    """Forget every cached node (benchmarks use it to time a cold start)."""
+    for cache in (_NODE_CACHE, _SUN_GCRS_CACHE, _SUN_TEME_CACHE):
+        cache.clear()
+
+
+def _cached_nodes(
+    cache: dict[int, Array], index: NDArray[np.int64], compute: NodeFunction
+) -> Array:
+    """(len(index), W) node values, from ``cache`` or computed (and cached) when missing."""
+    unique, inverse = np.unique(index, return_inverse=True)
+    keys: list[int] = unique.tolist()
+    missing = [k for k in keys if k not in cache]
+    lookup = cache
+    if missing:
+        rows = compute(np.array(missing, dtype=np.int64))
+        if len(missing) > NODE_CACHE_MAX:  # one huge request: use the nodes, keep none
+            lookup = dict(zip(missing, rows, strict=True))
+            lookup.update((k, cache[k]) for k in keys if k in cache)
+        else:
+            excess = len(cache) + len(missing) - NODE_CACHE_MAX
+            if excess > 0:  # drop the oldest (dicts keep insertion order)
+                for k in list(islice(cache, excess)):
+                    del cache[k]
+            cache.update(zip(missing, rows, strict=True))
+    return np.stack([lookup[k] for k in keys])[inverse.ravel()]
+
+
+def _interpolated(
+    days: Array, step_s: float, cache: dict[int, Array], compute: NodeFunction
+) -> tuple[Array, Array, Array]:
+    """Linear interpolation between the two global nodes around each epoch.
+
+    Returns the node values below (N, W) and above (N, W) each epoch and the fraction (N, 1)
+    of the node step elapsed; the value is ``lo + frac * (hi - lo)``. Only these two nodes
+    per epoch are computed, never the nodes of the whole span (sparse epochs stay cheap).
+    """
+    units = days * (DAY_S / step_s)
+    k = np.floor(units)
+    frac = (units - k)[:, None]
+    ki = k.astype(np.int64)
+    rows = _cached_nodes(cache, np.concatenate([ki, ki + 1]), compute)
+    return rows[: ki.size], rows[ki.size :], frac
+
+
+def _rotation_nodes(index: NDArray[np.int64]) -> Array:
+    """(K, 18): TEME->GCRS matrix and Q = (TEME->ITRS) R3(GMST82)^T at 6-hourly nodes."""
+    t = timescale().tt_jd(J2000_TT_JD, index * (NODE_STEP_S / DAY_S))
     gcrs_to_teme = np.asarray(TEME.rotation_at(t)).reshape(3, 3, -1)
     gcrs_to_itrs = np.asarray(itrs.rotation_at(t)).reshape(3, 3, -1)
     teme_to_gcrs = gcrs_to_teme.transpose(1, 0, 2)
@@ -60,35 +124,13 @@ def _exact_node_rows(node_days: Array) -> Array:
     return np.concatenate([teme_to_gcrs.reshape(9, -1), q.reshape(9, -1)]).T
 
 
-def _node_rows(index: NDArray[np.int64]) -> Array:
-    unique, inverse = np.unique(index, return_inverse=True)
-    missing = [int(k) for k in unique if int(k) not in _NODE_CACHE]
-    if missing:
-        if len(_NODE_CACHE) + len(missing) > _NODE_CACHE_MAX:
-            _NODE_CACHE.clear()
-        rows = _exact_node_rows(np.array(missing, float) * NODE_STEP_S / DAY_S)
-        _NODE_CACHE.update(zip(missing, rows, strict=True))
-    return np.stack([_NODE_CACHE[int(k)] for k in unique])[inverse.ravel()]
-
-
 def _rotations(t: Time, part: slice) -> Array:
-    """(N, 3, 3) TEME->GCRS (``part=GCRS``) or Q (``part=Q``) matrices at each epoch of ``t``.
-
-    Interpolated between cached 6-hourly nodes; when there are fewer epochs than nodes in the
-    span (sparse samples over years), evaluated exactly at each epoch instead.
-    """
-    days = _tt_days(t)
-    node_units = days * (DAY_S / NODE_STEP_S)
-    k_lo, k_hi = int(np.floor(node_units.min())), int(np.floor(node_units.max())) + 1
-    if days.size < k_hi - k_lo + 1:
-        rows = _exact_node_rows(days)[:, part]
-    else:
-        ks = np.arange(k_lo, k_hi + 1)
-        node_rows = _node_rows(ks)[:, part]
-        rows = np.empty((days.size, 9))
-        for c in range(9):
-            rows[:, c] = np.interp(node_units, ks, node_rows[:, c])
-    return rows.reshape(-1, 3, 3)
+    """(N, 3, 3) TEME->GCRS (``part=GCRS``) or Q (``part=Q``) matrices at each epoch of ``t``,
+    interpolated linearly between the cached 6-hourly nodes around each epoch."""
+    lo, hi, frac = _interpolated(_tt_days(t), NODE_STEP_S, _NODE_CACHE, _rotation_nodes)
+    lo, hi = lo[:, part], hi[:, part]
+    out: Array = (lo + frac * (hi - lo)).reshape(-1, 3, 3)
+    return out
 
 
 GCRS, Q = slice(0, 9), slice(9, 18)
@@ -202,44 +244,43 @@ def geodetic_to_itrs(lat_deg: float, lon_deg: float, alt_m: float) -> Array:
     )
 
 
+def _sun_gcrs_nodes(index: NDArray[np.int64]) -> Array:
+    """(K, 3) geocentric Sun in GCRS (km) at hourly nodes, from DE421 (geometric)."""
+    eph = ephemeris()
+    t = timescale().tt_jd(J2000_TT_JD, index * (SUN_NODE_STEP_S / DAY_S))
+    return np.asarray((eph["sun"] - eph["earth"]).at(t).position.km, float).T
+
+
+def _sun_teme_nodes(index: NDArray[np.int64]) -> Array:
+    """(K, 3) geocentric Sun in TEME of date (km) at hourly nodes: the GCRS nodes rotated by
+    the (interpolated) TEME->GCRS matrices at the same epochs."""
+    t = timescale().tt_jd(J2000_TT_JD, index * (SUN_NODE_STEP_S / DAY_S))
+    sun = _cached_nodes(_SUN_GCRS_CACHE, index, _sun_gcrs_nodes)
+    out: Array = np.einsum("nji,nj->ni", teme_to_gcrs_matrices(t), sun)
+    return out
+
+
 def sun_gcrs_km(t: Time) -> Array:
     """Geocentric position of the Sun in GCRS (km), (N, 3), from DE421.
 
     Geometric (no light time): the 8-minute light time moves the Sun 20 arcseconds, which
-    moves a LEO shadow boundary by about a tenth of a second. Dense arrays are interpolated
-    linearly between hourly nodes (chord error 1e-7 rad); sparse ones are computed exactly.
+    moves a LEO shadow boundary by about a tenth of a second. Interpolated linearly between
+    the cached hourly nodes around each epoch (chord error below 1e-7 rad of direction).
     """
-    eph = ephemeris()
-    earth_to_sun = eph["sun"] - eph["earth"]
-    days = _tt_days(t)
-    step = SUN_NODE_STEP_S / DAY_S
-    lo = np.floor(days.min() / step)
-    n_nodes = int(np.floor(days.max() / step) - lo) + 2
-    if days.size < n_nodes:
-        return np.atleast_2d(np.asarray(earth_to_sun.at(t).position.km, float).T)
-    node_days = (lo + np.arange(n_nodes)) * step
-    pos = np.asarray(earth_to_sun.at(timescale().tt_jd(2451545.0, node_days)).position.km, float)
-    return np.stack([np.interp(days, node_days, pos[k]) for k in range(3)], axis=-1)
+    lo, hi, frac = _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_GCRS_CACHE, _sun_gcrs_nodes)
+    out: Array = lo + frac * (hi - lo)
+    return out
 
 
 def sun_teme_km(t: Time) -> Array:
     """Geocentric Sun position in TEME of date (km), (N, 3).
 
-    Dense arrays: rotated at hourly Sun nodes (rotations interpolated from the cached
-    nodes), then interpolated linearly like :func:`sun_gcrs_km`.
+    Interpolated linearly between the cached hourly TEME nodes around each epoch (the DE421
+    GCRS nodes rotated to TEME of date), like :func:`sun_gcrs_km`.
     """
-    days = _tt_days(t)
-    step = SUN_NODE_STEP_S / DAY_S
-    lo = np.floor(days.min() / step)
-    n_nodes = int(np.floor(days.max() / step) - lo) + 2
-    if days.size < n_nodes:
-        m = teme_to_gcrs_matrices(t)
-        out: Array = np.einsum("nji,nj->ni", m, sun_gcrs_km(t))
-        return out
-    node_days = (lo + np.arange(n_nodes)) * step
-    nodes = timescale().tt_jd(2451545.0, node_days)
-    sun = np.einsum("nji,nj->ni", teme_to_gcrs_matrices(nodes), sun_gcrs_km(nodes))
-    return np.stack([np.interp(days, node_days, sun[:, k]) for k in range(3)], axis=-1)
+    lo, hi, frac = _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_TEME_CACHE, _sun_teme_nodes)
+    out: Array = lo + frac * (hi - lo)
+    return out
 
 
 def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
