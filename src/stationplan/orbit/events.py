@@ -1,18 +1,21 @@
-"""Events of an orbit, all found by one search: Skyfield's ``find_discrete`` / ``find_maxima``.
+"""Events of an orbit: eclipses (shadow boundaries and passes), node crossings, contacts.
 
-Each event kind is a discrete state function of time (sunlit / penumbra / umbra; station
-above / below the elevation mask; north / south of the equator); ``find_discrete`` samples it
-at a step shorter than the shortest state and bisects every change to 1 ms (Skyfield's
-default epsilon), well inside the 1 s this package promises. Launch windows and closest
-approaches later use the same search.
+Node crossings and ground contacts are discrete state functions of time (north / south of the
+equator; station above / below the elevation mask) searched with Skyfield's ``find_discrete``
+/ ``find_maxima``: sampled at a step shorter than the shortest state, every change bisected
+to 1 ms (Skyfield's default epsilon), well inside the 1 s this package promises.
 
-Shadow: conical umbra and penumbra of a spherical Earth (Montenbruck & Gill 2000, sec. 3.4.2;
-Vallado 2013 Algorithm 34), Earth radius 6378.137 km, Sun radius 696,000 km.
+Eclipses are searched on the smooth shadow depths of the conical model instead (see
+:func:`eclipses`): coarse sampling in chunks of days, each per-orbit minimum of a depth
+refined, then every boundary bisected to 1 ms by one small vectorised bisection
+(:func:`_bisect`). Memory is bounded by the chunk whatever the span. Shadow: conical umbra
+and penumbra of a spherical Earth (Montenbruck & Gill 2000, sec. 3.4.2; Vallado 2013
+Algorithm 34), Earth radius 6378.137 km, Sun radius 696,000 km.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +25,25 @@ from skyfield.searchlib import find_discrete, find_maxima
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
-from stationplan.orbit.shadow import shadow_fraction
-from stationplan.orbit.timescale import DAY_S, iso_utc
+from stationplan.orbit.constants import MU_KM3_S2
+from stationplan.orbit.shadow import shadow_depths
+from stationplan.orbit.timescale import DAY_S, iso_utc, offset, timescale
 
 Array = NDArray[np.float64]
+Flags = NDArray[np.bool_]
 StateFunction = Callable[[Time], tuple[Array, Array]]
 """A trajectory: Time (N epochs) -> TEME position (N, 3) km and velocity (N, 3) km/s."""
 
 SUNLIT, PENUMBRA, UMBRA = 0, 1, 2
+
+ECLIPSE_STEP_S = 120.0
+"""Coarse sampling step of the eclipse search (s); capped at an eighth of the orbital period."""
+ECLIPSE_CHUNK_S = 8 * DAY_S
+"""Span searched at a time (s): bounds the memory (a few thousand samples) whatever the span."""
+SLOPE_HALF_STEP_S = 0.5
+"""Half-width (s) of the centred difference whose sign says whether a depth is rising."""
+ROOT_TOL_S = 1e-3
+"""Every boundary and every depth minimum is bisected to this width (s), as find_discrete."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +61,16 @@ class Event:
 
 
 def shadow_state(r_teme_km: Array, t: Time) -> NDArray[np.int64]:
-    """0 sunlit, 1 penumbra, 2 umbra for (N, 3) TEME positions (conical shadow, shared with
-    the propagator's solar radiation pressure: :func:`stationplan.orbit.shadow.shadow_fraction`).
+    """0 sunlit, 1 penumbra, 2 umbra for (N, 3) TEME positions (km) at the epochs of ``t``.
+
+    Conical shadow (:func:`stationplan.orbit.shadow.shadow_depths`, the geometry of the
+    propagator's solar radiation pressure too): penumbra where the penumbra depth is negative,
+    umbra where the umbra depth is negative or zero. NaN positions count as sunlit.
     """
-    nu = shadow_fraction(np.atleast_2d(r_teme_km), frames.sun_teme_km(t))
-    state = np.full(nu.shape[0], SUNLIT, dtype=np.int64)
-    state[nu < 1.0] = PENUMBRA
-    state[nu <= 0.0] = UMBRA
+    pen, umb = shadow_depths(np.atleast_2d(r_teme_km), frames.sun_teme_km(t))
+    state = np.full(pen.shape[0], SUNLIT, dtype=np.int64)
+    state[pen < 0.0] = PENUMBRA
+    state[umb <= 0.0] = UMBRA
     return state
 
 
@@ -85,34 +102,328 @@ def _discrete(fn: Callable[[Time], Any], step_s: float) -> Callable[[Time], Any]
     return fn
 
 
-def eclipses(state: StateFunction, t0: Time, t1: Time, step_s: float = 5.0) -> list[Event]:
-    """Umbra and penumbra entries and exits between ``t0`` and ``t1``.
+def _bisect(
+    pred: Callable[[Array], Flags], lo_s: Array, hi_s: Array, lo_flag: Flags
+) -> tuple[Array, Array]:
+    """The one search of the eclipse code: N brackets bisected at once, to ``ROOT_TOL_S``.
 
-    ``step_s`` must be shorter than the shortest penumbra crossing to keep both of its
-    boundaries (LEO: about 8 s); 5 s is safe there.
+    ``pred(x_s)`` gives one flag per bracket at the N times ``x_s`` (s after the span start);
+    it is ``lo_flag`` at ``lo_s`` and differs at ``hi_s``. Each pass halves every bracket,
+    keeping the change inside, until all are at most ``ROOT_TOL_S`` wide:
+    ceil(log2(widest / tol)) calls of ``pred``, about 17 for 120-s brackets. Returns the final
+    brackets (lo, hi): ``pred`` is ``lo_flag`` at lo and not at hi.
+    """
+    lo, hi = np.array(lo_s, dtype=float), np.array(hi_s, dtype=float)
+    width = float(np.max(hi - lo)) if lo.size else 0.0
+    n_halvings = int(np.ceil(np.log2(width / ROOT_TOL_S))) if width > ROOT_TOL_S else 0
+    for _ in range(n_halvings):
+        mid = 0.5 * (lo + hi)
+        change_below = pred(mid) != lo_flag
+        lo = np.where(change_below, lo, mid)
+        hi = np.where(change_below, mid, hi)
+    return lo, hi
+
+
+def _depth_sampler(state: StateFunction, t0: Time) -> Callable[[Array], Array]:
+    """(N, 2) penumbra and umbra depths (rad, :func:`~stationplan.orbit.shadow.shadow_depths`)
+    at N times given in seconds after ``t0``; NaN rows where the trajectory has no state."""
+
+    def depths(x_s: Array) -> Array:
+        t = offset(t0, x_s)
+        pen, umb = shadow_depths(state(t)[0], frames.sun_teme_km(t))
+        return np.stack([pen, umb], axis=-1)
+
+    return depths
+
+
+def _inside(depths: Array) -> Flags:
+    """(N, 2): in the penumbra (or umbra), in the umbra; the rule of :func:`shadow_state`."""
+    return np.stack([depths[:, 0] < 0.0, depths[:, 1] <= 0.0], axis=-1)
+
+
+@dataclass(frozen=True)
+class _Boundaries:
+    """Shadow boundaries of a span, times in seconds after its start, sorted."""
+
+    sec: Array
+    """(E,) first instant in the new state (end of the final 1-ms bracket), s."""
+    umbra: Flags
+    """(E,) an umbra boundary (else a penumbra one)."""
+    entry: Flags
+    """(E,) entering that shadow (else leaving it)."""
+    inside0: Flags
+    """(2,) in the penumbra (or umbra), in the umbra, at the span start."""
+    end_s: float
+    """End of the searched span (s): the span asked, or the last sample with a valid state."""
+
+
+def _period_s(state: StateFunction, t0: Time) -> float:
+    """Two-body period (s) from the state at ``t0``: inf if unbound, NaN if no state."""
+    r, v = state(offset(t0, np.zeros(1)))
+    inv_a = 2.0 / float(np.linalg.norm(r[0])) - float(np.dot(v[0], v[0])) / MU_KM3_S2
+    if not np.isfinite(inv_a):
+        return float("nan")
+    return float(2.0 * np.pi * np.sqrt(inv_a**-3 / MU_KM3_S2)) if inv_a > 0 else float("inf")
+
+
+def _chunk_boundaries(
+    depths: Callable[[Array], Array], x: Array, g3: Array
+) -> tuple[Array, Flags, Flags]:
+    """Boundaries inside the sample intervals [x_j, x_j+1] of one chunk.
+
+    ``g3`` (3, n, 2): depths at x - SLOPE_HALF_STEP_S, x, x + SLOPE_HALF_STEP_S. Returns the
+    boundary times (s), umbra flags and entry flags, sorted by time.
+    """
+    g = g3[1]
+    rising = g3[2] - g3[0] >= 0.0
+    # 1. per-orbit minima of each depth: the slope sign goes from falling to rising
+    j, min_col = np.nonzero(~rising[:-1] & rising[1:])
+
+    def rising_at(m: Array) -> Flags:
+        d = depths(np.concatenate([m - SLOPE_HALF_STEP_S, m + SLOPE_HALF_STEP_S]))
+        d = d.reshape(2, -1, 2)
+        k = np.arange(m.size)
+        out: Flags = d[1, k, min_col] - d[0, k, min_col] >= 0.0
+        return out
+
+    lo, hi = _bisect(rising_at, x[j], x[j + 1], np.zeros(j.size, dtype=bool))
+    minima = 0.5 * (lo + hi)
+    xs, gs = x, g
+    if minima.size:
+        order = np.argsort(np.concatenate([x, minima]), kind="stable")
+        xs = np.concatenate([x, minima])[order]
+        gs = np.concatenate([g, depths(minima)])[order]
+    # 2. each sign change of a depth between consecutive points is one boundary
+    inside = _inside(gs)
+    k, root_col = np.nonzero(inside[:-1] != inside[1:])
+    lo_flag = inside[k, root_col]
+
+    def inside_at(t_s: Array) -> Flags:
+        out: Flags = _inside(depths(t_s))[np.arange(t_s.size), root_col]
+        return out
+
+    _, at = _bisect(inside_at, xs[k], xs[k + 1], lo_flag)
+    order = np.argsort(at, kind="stable")
+    return at[order], (root_col == 1)[order], ~lo_flag[order]
+
+
+def _shadow_boundaries(state: StateFunction, t0: Time, t1: Time, step_s: float) -> _Boundaries:
+    """Every penumbra and umbra boundary between ``t0`` and ``t1``: see :func:`eclipses`."""
+    span_s = float((t1.whole - t0.whole) + (t1.tt_fraction - t0.tt_fraction)) * DAY_S
+    if not span_s > 0.0:
+        raise ValueError(f"the span must end after it starts ({span_s} s)")
+    if not step_s > 0.0:
+        raise ValueError(f"the search step must be positive ({step_s} s)")
+    depths = _depth_sampler(state, t0)
+    none = np.zeros(0, dtype=bool)
+    g0 = depths(np.zeros(1))
+    period_s = _period_s(state, t0)
+    if not (np.isfinite(g0).all() and period_s > 0.0):  # no state at the start: no event
+        return _Boundaries(np.zeros(0), none, none, np.zeros(2, dtype=bool), 0.0)
+    h = min(step_s, period_s / 8.0)
+    n_steps = max(1, int(np.ceil(span_s / h - 1e-9)))
+    per_chunk = max(1, int(ECLIPSE_CHUNK_S // h))
+    parts: list[tuple[Array, Flags, Flags]] = []
+    carry: Array | None = None
+    end_s = span_s
+    for first in range(0, n_steps, per_chunk):
+        x = np.minimum(np.arange(first, min(first + per_chunk, n_steps) + 1) * h, span_s)
+        dx = SLOPE_HALF_STEP_S
+        g3 = depths(np.concatenate([x - dx, x, x + dx])).reshape(3, x.size, 2)
+        if carry is not None:  # the shared sample: the previous chunk's values, exactly
+            g3[:, 0] = carry
+        valid = np.isfinite(g3).all(axis=(0, 2))
+        n_valid = x.size if valid.all() else int(np.argmin(valid))
+        if n_valid >= 2:
+            parts.append(_chunk_boundaries(depths, x[:n_valid], g3[:, :n_valid]))
+            carry = g3[:, n_valid - 1]
+        if n_valid < x.size:  # SGP4 failed (decay): stop at the last valid sample
+            end_s = float(x[max(n_valid - 1, 0)])
+            break
+    sec, umbra, entry = (
+        (np.concatenate(p) for p in zip(*parts, strict=True))
+        if parts
+        else (
+            np.zeros(0),
+            none,
+            none,
+        )
+    )
+    return _Boundaries(sec, umbra, entry, _inside(g0)[0], end_s)
+
+
+def _states_after(b: _Boundaries) -> NDArray[np.int64]:
+    """Shadow state (SUNLIT / PENUMBRA / UMBRA) just after each boundary."""
+    pos = np.arange(b.sec.size)
+    inside = np.empty((b.sec.size, 2), dtype=bool)
+    for col in (0, 1):
+        last = np.maximum.accumulate(np.where(b.umbra == bool(col), pos, -1))
+        inside[:, col] = np.where(last >= 0, b.entry[np.maximum(last, 0)], b.inside0[col])
+    return np.where(inside[:, 1], UMBRA, np.where(inside[:, 0], PENUMBRA, SUNLIT))
+
+
+def _jd_tt(t0: Time, sec: Array) -> Array:
+    return np.atleast_1d(np.asarray(offset(t0, sec).tt, dtype=float))
+
+
+def eclipses(
+    state: StateFunction, t0: Time, t1: Time, step_s: float = ECLIPSE_STEP_S
+) -> list[Event]:
+    """Umbra and penumbra entries and exits between ``t0`` and ``t1``, in time order.
+
+    Method. The conical model's depths g_pen = c - (a + b) and g_umb = c - (b - a)
+    (:func:`stationplan.orbit.shadow.shadow_depths`; negative in the penumbra, resp. umbra)
+    are smooth in time. Over a revolution of a near-circular orbit the Earth-Sun separation
+    c falls to about |beta| and rises to about 180 deg - |beta| once, so each depth has one
+    minimum and one maximum per revolution, about half a revolution apart, and is positive
+    (sunlit) for more than half a revolution around its maximum (c >= 90 deg > a + b there).
+    The span is searched in chunks of ``ECLIPSE_CHUNK_S``:
+
+    1. Both depths are sampled every h = min(``step_s``, period / 8) s with the sign of their
+       centred difference over +-0.5 s. Extrema being half a revolution apart, an interval
+       between samples holds at most one, and it holds a minimum exactly when the slope sign
+       goes from falling to rising. That minimum is bisected to 1 ms on the same slope sign
+       and added to the samples: this catches a grazing pass shorter than any step.
+    2. Between consecutive points a depth is then monotone, or has its maximum inside and is
+       positive at one end at least; so it changes sign at most once there, exactly when its
+       ends differ in sign. Each change is bisected to 1 ms; its time is the end of the final
+       bracket, the first instant in the new state (as Skyfield's ``find_discrete``).
+
+    What it can miss: a minimum found is within about 0.5 ms of the true one (half the last
+    bracket plus the centred difference's bias, ~5e-5 s), so only a pass lasting less than
+    about 1 ms in the penumbra (or in the umbra) can be missed. Assumed: an orbit close to
+    circular (e below ~0.1) and no shadow boundary while |beta| is within ~0.1 deg of 90 deg
+    (LEO never is: its shadow ends near |beta| = 70 deg).
+
+    Each sample interval belongs to one chunk and the shared sample's values are carried to
+    the next chunk, so no boundary is found twice or lost at chunk edges; memory is that of
+    one chunk (a few thousand samples) whatever the span. NaN states (SGP4 failure, e.g.
+    decay) end the search at the last valid sample: no event after it.
+    """
+    b = _shadow_boundaries(state, t0, t1, step_s)
+    if b.sec.size == 0:
+        return []
+    after = _states_after(b)
+    state0 = UMBRA if b.inside0[1] else PENUMBRA if b.inside0[0] else SUNLIT
+    before = np.concatenate([[state0], after[:-1]])
+    jds = _jd_tt(t0, b.sec)
+    names = {SUNLIT: "sunlit", PENUMBRA: "penumbra", UMBRA: "umbra"}
+    kinds = {
+        (SUNLIT, PENUMBRA): "penumbra_entry",
+        (SUNLIT, UMBRA): "umbra_entry",
+        (PENUMBRA, UMBRA): "umbra_entry",
+        (UMBRA, PENUMBRA): "umbra_exit",
+        (UMBRA, SUNLIT): "umbra_exit",
+        (PENUMBRA, SUNLIT): "penumbra_exit",
+    }
+    return [
+        Event(when, kinds[(p, n)], {"from": names[p], "to": names[n]}, jd)
+        for when, p, n, jd in zip(
+            iso_utc(timescale().tt_jd(jds)),
+            before.tolist(),
+            after.tolist(),
+            jds.tolist(),
+            strict=True,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class EclipsePass:
+    """One pass through the Earth's shadow: boundaries as TT Julian dates, durations in s.
+
+    A pass runs from penumbra entry to penumbra exit; the umbra, if any, lies inside it. The
+    umbra times are None for a penumbra-only (grazing) pass. A pass already in the shadow at
+    the start of the span, or still in it at its end (or where SGP4 stopped), is clipped
+    there and flagged.
     """
 
-    def f(t: Time) -> Any:
-        return shadow_state(state(t)[0], t)
+    penumbra_entry_jd_tt: float
+    umbra_entry_jd_tt: float | None
+    umbra_exit_jd_tt: float | None
+    penumbra_exit_jd_tt: float
+    umbra_s: float
+    """Time in the umbra, s (0 for a penumbra-only pass)."""
+    shadow_s: float
+    """Time in the shadow (penumbra and umbra), s: penumbra exit - penumbra entry."""
+    clipped_start: bool
+    clipped_end: bool
 
-    times, values = find_discrete(t0, t1, _discrete(f, step_s))
-    before = int(f(t0)[0])
-    out = []
-    names = {SUNLIT: "sunlit", PENUMBRA: "penumbra", UMBRA: "umbra"}
-    jds = np.atleast_1d(times.tt)
-    for when, new, jd in zip(iso_utc(times), np.atleast_1d(values), jds, strict=True):
-        new = int(new)
-        kind = {
-            (SUNLIT, PENUMBRA): "penumbra_entry",
-            (SUNLIT, UMBRA): "umbra_entry",
-            (PENUMBRA, UMBRA): "umbra_entry",
-            (UMBRA, PENUMBRA): "umbra_exit",
-            (UMBRA, SUNLIT): "umbra_exit",
-            (PENUMBRA, SUNLIT): "penumbra_exit",
-        }[(before, new)]
-        out.append(Event(when, kind, {"from": names[before], "to": names[new]}, float(jd)))
-        before = new
-    return out
+
+def _intervals(b: _Boundaries, umbra: bool) -> tuple[Array, Array, bool, bool]:
+    """Starts and ends (s) of the penumbra (or umbra) intervals, clipped to the span, and
+    whether the first / last was clipped."""
+    sel = b.umbra == umbra
+    sec, entry = b.sec[sel], b.entry[sel]
+    starts, ends = sec[entry], sec[~entry]
+    clipped_start = bool(b.inside0[int(umbra)])
+    if clipped_start:
+        starts = np.concatenate([[0.0], starts])
+    clipped_end = starts.size > ends.size
+    if clipped_end:
+        ends = np.append(ends, b.end_s)
+    return starts, ends, clipped_start, clipped_end
+
+
+def eclipse_passes(
+    state: StateFunction, t0: Time, t1: Time, step_s: float = ECLIPSE_STEP_S
+) -> list[EclipsePass]:
+    """The passes through the Earth's shadow between ``t0`` and ``t1``, in time order.
+
+    The boundaries of :func:`eclipses` (same search, same guarantees) grouped per pass: each
+    umbra interval belongs to the penumbra interval around it (the umbra lies inside the
+    penumbra cone). One year of ISS gives about 5,700 passes.
+    """
+    b = _shadow_boundaries(state, t0, t1, step_s)
+    pen_in, pen_out, clip_first, clip_last = _intervals(b, umbra=False)
+    umb_in, umb_out, _, _ = _intervals(b, umbra=True)
+    n = pen_in.size
+    if n == 0:
+        return []
+    owner = np.searchsorted(pen_in, umb_in, side="right") - 1
+    umbra_s = np.bincount(owner, weights=umb_out - umb_in, minlength=n)
+    first_umbra = np.full(n, -1)
+    last_umbra = np.full(n, -1)
+    owners, first = np.unique(owner, return_index=True)
+    first_umbra[owners] = first
+    owners, from_end = np.unique(owner[::-1], return_index=True)
+    last_umbra[owners] = owner.size - 1 - from_end
+    jd = _jd_tt(t0, np.concatenate([pen_in, pen_out, umb_in, umb_out]))
+    jd_pen_in, jd_pen_out = jd[:n], jd[n : 2 * n]
+    jd_umb_in, jd_umb_out = jd[2 * n : 2 * n + umb_in.size], jd[2 * n + umb_in.size :]
+    return [
+        EclipsePass(
+            penumbra_entry_jd_tt=float(jd_pen_in[i]),
+            umbra_entry_jd_tt=float(jd_umb_in[first_umbra[i]]) if first_umbra[i] >= 0 else None,
+            umbra_exit_jd_tt=float(jd_umb_out[last_umbra[i]]) if last_umbra[i] >= 0 else None,
+            penumbra_exit_jd_tt=float(jd_pen_out[i]),
+            umbra_s=float(umbra_s[i]),
+            shadow_s=float(pen_out[i] - pen_in[i]),
+            clipped_start=clip_first and i == 0,
+            clipped_end=clip_last and i == n - 1,
+        )
+        for i in range(n)
+    ]
+
+
+def pass_records(passes: Sequence[EclipsePass]) -> list[dict[str, Any]]:
+    """JSON-ready passes: boundaries as ISO UTC strings (ms; None when absent), durations in
+    s (ms precision) and the clipping flags. Times are converted in one vectorised call."""
+    names = ("penumbra_entry", "umbra_entry", "umbra_exit", "penumbra_exit")
+    jds = [getattr(p, f"{name}_jd_tt") for p in passes for name in names]
+    known = [jd for jd in jds if jd is not None]
+    iso = iter(iso_utc(timescale().tt_jd(np.array(known))) if known else [])
+    texts = [None if jd is None else next(iso) for jd in jds]
+    return [
+        {
+            **{f"{name}_utc": texts[4 * i + k] for k, name in enumerate(names)},
+            "umbra_s": round(p.umbra_s, 3),
+            "shadow_s": round(p.shadow_s, 3),
+            "clipped_start": p.clipped_start,
+            "clipped_end": p.clipped_end,
+        }
+        for i, p in enumerate(passes)
+    ]
 
 
 def node_crossings(state: StateFunction, t0: Time, t1: Time, step_s: float = 60.0) -> list[Event]:
@@ -190,14 +501,15 @@ def contacts(
 
 
 def sunlit_fraction_per_orbit(
-    state: StateFunction, t0: Time, t1: Time, step_s: float = 5.0
+    state: StateFunction, t0: Time, t1: Time, step_s: float = ECLIPSE_STEP_S
 ) -> list[dict[str, Any]]:
     """Fraction of each full orbit (ascending node to ascending node) spent outside the umbra.
 
     Computed from the root-found umbra entries and exits, not from sampling.
     """
-    nodes = [e.jd_tt for e in node_crossings(state, t0, t1) if e.kind == "ascending_node"]
-    names = [e.time_utc for e in node_crossings(state, t0, t1) if e.kind == "ascending_node"]
+    ascending = [e for e in node_crossings(state, t0, t1) if e.kind == "ascending_node"]
+    nodes = [e.jd_tt for e in ascending]
+    names = [e.time_utc for e in ascending]
     if len(nodes) < 2:
         return []
     ecl = eclipses(state, t0, t1, step_s)
