@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from stationplan.orbit.constants import (
+    EPHEMERIS_FIRST_UTC,
+    EPHEMERIS_LAST_UTC,
+    EPHEMERIS_NAME,
+)
 from stationplan.scenario.models import ContributionKind, Scenario
 from stationplan.scenario.yamlsource import Path
 
 Finding = tuple[Path, str]
+
+EPHEMERIS_MARGIN_DAYS = 30
+"""Days the plan reaches past the programme's ends (launch windows and dockings of the last
+flights, contact passes): the planetary ephemeris must cover them too."""
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -40,7 +49,71 @@ def _inside(sc: Scenario, when: datetime | None, path: Path, what: str) -> Itera
 
 def check_scenario(sc: Scenario) -> list[Finding]:
     """All cross-field problems of a scenario whose parts each validated."""
-    return list(_references(sc)) + list(_dates(sc)) + list(_geometry(sc)) + list(_shares(sc))
+    return [
+        *_span(sc),
+        *_in_service(sc),
+        *_references(sc),
+        *_dates(sc),
+        *_geometry(sc),
+        *_shares(sc),
+    ]
+
+
+def _span(sc: Scenario) -> Iterator[Finding]:
+    """The programme inside the planetary ephemeris (the Sun's position: eclipses, drag,
+    lighting), with a margin at each end."""
+    margin = timedelta(days=EPHEMERIS_MARGIN_DAYS)
+    start, end = sc.programme.start_utc, sc.programme.end_utc
+    first, last = EPHEMERIS_FIRST_UTC + margin, EPHEMERIS_LAST_UTC - margin
+    if start < first:  # not start - margin: that overflows for year 1
+        yield (
+            ("programme", "start_utc"),
+            (
+                f"the programme starts {start:%Y-%m-%d}; it must start on or after "
+                f"{first:%Y-%m-%d}: the plan needs the {EPHEMERIS_NAME} ephemeris, which "
+                f"begins {EPHEMERIS_FIRST_UTC:%Y-%m-%d}, from {EPHEMERIS_MARGIN_DAYS} days "
+                "before the start"
+            ),
+        )
+    if end > last:
+        yield (
+            ("programme", "end_utc"),
+            (
+                f"the programme ends {end:%Y-%m-%d}; it must end on or before "
+                f"{last:%Y-%m-%d}: the plan needs the {EPHEMERIS_NAME} ephemeris, which "
+                f"ends {EPHEMERIS_LAST_UTC:%Y-%m-%d}, for {EPHEMERIS_MARGIN_DAYS} days past "
+                "the end (launch windows, dockings and contacts of the last flights)"
+            ),
+        )
+
+
+def _in_service(sc: Scenario) -> Iterator[Finding]:
+    """Each station has a mass and a drag area from the day its service starts (the decay
+    model divides by the one and needs the other): the programme start, or its first module's
+    launch when ``mass_kg`` is 0 (the plan's convention for a station still to be built)."""
+    for i, st in enumerate(sc.stations):
+        launches = [m.launch_utc for m in st.modules if m.launch_utc is not None]
+        start = sc.programme.start_utc
+        if launches and st.mass_kg == 0:
+            start = max(start, min(launches))
+        aboard = [m for m in st.modules if m.launch_utc is None or m.launch_utc <= start]
+        if st.mass_kg + sum(m.mass_kg for m in aboard) <= 0:
+            yield (
+                ("stations", i, "mass_kg"),
+                (
+                    f"station '{st.name}' has no mass: mass_kg is 0 and it has no modules; "
+                    "give its mass (> 0 kg) or its modules"
+                ),
+            )
+        if st.drag_area_m2 + sum(m.drag_area_m2 for m in aboard) <= 0:
+            yield (
+                ("stations", i, "drag_area_m2"),
+                (
+                    f"station '{st.name}' has no drag area when its service starts "
+                    f"({start:%Y-%m-%d}): drag_area_m2 is 0 and no module in orbit by then adds "
+                    "any; give its mean cross-section (> 0 m^2), which the decay model needs"
+                ),
+            )
 
 
 def _references(sc: Scenario) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from sgp4.earth_gravity import wgs72
 from sgp4.io import twoline2rv
 
+from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
 from stationplan.scenario.fields import StrictModel, UtcDatetime
 
 Name = Annotated[str, Field(min_length=1, max_length=80)]
@@ -285,7 +286,10 @@ class Station(StrictModel):
         default=2.2, gt=0, le=5, description="Drag coefficient C_D (dimensionless)."
     )
     min_altitude_km: float = Field(
-        ge=150, le=2000, description="Lowest mean altitude operations accept (km)."
+        gt=REENTRY_ALTITUDE_KM,
+        le=2000,
+        description="Lowest mean altitude operations accept (km); above the re-entry "
+        f"altitude of {REENTRY_ALTITUDE_KM:g} km, below which an orbit decays within a day.",
     )
     max_altitude_km: float = Field(
         ge=150, le=2000, description="Highest mean altitude operations accept (km)."
