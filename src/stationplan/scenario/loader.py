@@ -17,7 +17,7 @@ from stationplan.errors import Problem, ScenarioError
 from stationplan.scenario.checks import check_scenario
 from stationplan.scenario.messages import format_path, problems_from_validation
 from stationplan.scenario.models import Scenario
-from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, load_yaml
+from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, PositionedDocument, load_yaml
 
 DEFAULT_SCENARIO_NAME = "default.yaml"
 MAX_SCENARIO_BYTES = MAX_DOCUMENT_BYTES
@@ -44,7 +44,17 @@ def default_scenario_text() -> str:
 
 def parse_scenario(text: str, source: str = "<scenario>") -> LoadedScenario:
     """Validate scenario YAML ``text``; ``source`` names it in error messages."""
-    doc = load_yaml(text, source)
+    return validate_document(load_yaml(text, source), text)
+
+
+def validate_document(doc: PositionedDocument, text: str) -> LoadedScenario:
+    """Validate a document read from YAML ``text`` (its data and the line of each field path,
+    as :func:`~stationplan.scenario.yamlsource.load_yaml` gives) as a scenario.
+
+    The second half of :func:`parse_scenario`; raises :class:`ScenarioError` with every
+    problem, each naming ``doc.source``, the line and the field path.
+    """
+    source = doc.source
     if doc.data is None:
         raise ScenarioError(
             Problem(
