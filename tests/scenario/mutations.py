@@ -325,7 +325,7 @@ def _rename(case: Case, choose: Choose) -> None:
 
 def _renamed(old: str, names: list[str], choose: Choose) -> str:
     options = [old + "X", old.lower(), old[:-1], "", " " + old + " ", *names]
-    return str(_pick(choose, options, "rename to"))
+    return str(_pick(choose, [o for o in options if o != old] or [old + "X"], "rename to"))
 
 
 OPERATIONS: list[Callable[[Case, Choose], None]] = [

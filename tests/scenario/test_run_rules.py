@@ -6,11 +6,15 @@ function, an EphemerisRangeError, an OverflowError) or crashed ``validate`` itse
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from stationplan.errors import ScenarioError
 from stationplan.orbit.constants import EPHEMERIS_LAST_UTC, REENTRY_ALTITUDE_KM
 from stationplan.scenario import parse_scenario
+from stationplan.scenario.checks import element_epoch
+from stationplan.scenario.models import Orbit
 from tests.conftest import mutate
 
 SRC = "my.yaml"
@@ -111,3 +115,52 @@ def test_first_module_without_drag_area_is_refused(default_text: str) -> None:
         f"{SRC}:{line} stations[1].drag_area_m2: station 'Unity Station' has no drag area "
         "when its service starts (2024-09-15)"
     )
+
+
+def test_elements_dated_after_the_service_are_refused(default_text: str) -> None:
+    """A mean-elements epoch after the programme made run propagate SGP4 back 23 years
+    (positions 1e13 km out) and its contact search exhaust memory (24 GB, OOM-killed)."""
+    text, line = mutate(
+        default_text, "epoch_utc: 2024-09-15T00:00:00Z", "epoch_utc: 2053-09-08T00:00:00Z"
+    )
+    assert errors_of(text) == [
+        f"{SRC}:{line} stations[1].orbit.epoch_utc: the elements of 'Unity Station' are dated "
+        "2053-09-08, after its service ends (the programme end, 2030-12-31); give elements "
+        "dated within its service: the plan propagates them from their epoch"
+    ]
+
+
+def test_tle_dated_after_retirement_is_refused(default_text: str) -> None:
+    text, _ = mutate(default_text, "retire_utc: 2024-12-31", "retire_utc: 2024-06-01")
+    line = text[: text.index("      tle: |")].count("\n") + 1
+    (msg,) = errors_of(text)
+    assert msg.startswith(
+        f"{SRC}:{line} stations[0].orbit.tle: the elements of 'ISS' are dated 2024-12-10, "
+        "after its service ends (retirement, 2024-06-01)"
+    )
+
+
+def test_element_epoch_of_each_form(default_text: str) -> None:
+    sc = parse_scenario(default_text).scenario
+    tle_epoch, field = element_epoch(sc.stations[0].orbit)
+    assert field == ("tle",)
+    assert tle_epoch == datetime(2024, 12, 10, tzinfo=UTC) + timedelta(days=0.25157410)
+    assert element_epoch(sc.stations[1].orbit) == (
+        datetime(2024, 9, 15, tzinfo=UTC),
+        ("epoch_utc",),
+    )
+    omm = Orbit.model_validate(
+        {
+            "omm": {
+                "NORAD_CAT_ID": 25544,
+                "EPOCH": "2024-12-10T06:02:16Z",
+                "MEAN_MOTION": 15.5,
+                "ECCENTRICITY": 0.0007,
+                "INCLINATION": 51.64,
+                "RA_OF_ASC_NODE": 163.1,
+                "ARG_OF_PERICENTER": 323.0,
+                "MEAN_ANOMALY": 207.4,
+            }
+        }
+    )
+    assert element_epoch(omm) == (datetime(2024, 12, 10, 6, 2, 16, tzinfo=UTC), ("omm", "EPOCH"))

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from stationplan.orbit.constants import (
     EPHEMERIS_FIRST_UTC,
     EPHEMERIS_LAST_UTC,
     EPHEMERIS_NAME,
 )
-from stationplan.scenario.models import ContributionKind, Scenario
+from stationplan.scenario.models import ContributionKind, Orbit, Scenario
 from stationplan.scenario.yamlsource import Path
 
 Finding = tuple[Path, str]
@@ -52,6 +52,7 @@ def check_scenario(sc: Scenario) -> list[Finding]:
     return [
         *_span(sc),
         *_in_service(sc),
+        *_epochs(sc),
         *_references(sc),
         *_dates(sc),
         *_geometry(sc),
@@ -112,6 +113,38 @@ def _in_service(sc: Scenario) -> Iterator[Finding]:
                     f"station '{st.name}' has no drag area when its service starts "
                     f"({start:%Y-%m-%d}): drag_area_m2 is 0 and no module in orbit by then adds "
                     "any; give its mean cross-section (> 0 m^2), which the decay model needs"
+                ),
+            )
+
+
+def element_epoch(orbit: Orbit) -> tuple[datetime, Path]:
+    """The epoch of a station's elements, and the field (under ``orbit``) that gives it."""
+    if orbit.tle_lines is not None:
+        line1 = orbit.tle_lines[0]
+        yy, day = int(line1[18:20]), float(line1[20:32])
+        year = 2000 + yy if yy < 57 else 1900 + yy  # the TLE convention (1957-2056)
+        return datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1.0), ("tle",)
+    if orbit.omm is not None:
+        return orbit.omm.EPOCH, ("omm", "EPOCH")
+    assert orbit.epoch_utc is not None  # the model requires it with the mean elements
+    return orbit.epoch_utc, ("epoch_utc",)
+
+
+def _epochs(sc: Scenario) -> Iterator[Finding]:
+    """No element set dated after its station's service: the plan would propagate it
+    backwards over the whole service, where SGP4's drag terms diverge (positions millions of
+    km out, and searches for contacts over them that exhaust memory)."""
+    for i, st in enumerate(sc.stations):
+        end = min(st.retire_utc or sc.programme.end_utc, sc.programme.end_utc)
+        epoch, field = element_epoch(st.orbit)
+        if epoch > end:
+            what = "retirement" if end == st.retire_utc else "the programme end"
+            yield (
+                ("stations", i, "orbit", *field),
+                (
+                    f"the elements of '{st.name}' are dated {epoch:%Y-%m-%d}, after its service "
+                    f"ends ({what}, {end:%Y-%m-%d}); give elements dated within its service: "
+                    "the plan propagates them from their epoch"
                 ),
             )
 
