@@ -526,8 +526,9 @@ class DecayHistory:
 
     def daily_km(self) -> tuple[Array, Array]:
         """Samples once a day from ``epoch`` to the end of the history: seconds from ``epoch``
-        (M,) and the mean altitude there (km, M,) (:meth:`altitude_at_km`)."""
-        n = int(np.floor(self.t_s[-1] / DAY_S)) + 1 if self.t_s.size else 0
+        (M,) and the mean altitude there (km, M,) (:meth:`altitude_at_km`). A history that
+        ends within 1 ms of a whole day (Julian-date round-off) keeps that day's sample."""
+        n = int(np.floor((self.t_s[-1] + 1e-3) / DAY_S)) + 1 if self.t_s.size else 0
         day_s: Array = np.arange(n, dtype=float) * DAY_S
         return day_s, self.altitude_at_km(day_s)
 
@@ -549,12 +550,22 @@ class DecayHistory:
         return np.asarray(np.degrees(np.arcsin(dot)), dtype=float)
 
 
-def _rk4(a0: float, dt: float, coef: Sequence[float], a_ref: float, b: float) -> float:
-    """a after ``dt`` s of da/dt = -b exp(c0 + c1 d + c2 d^2), d = a - a_ref, RK4 sub-steps."""
+def _rk4(
+    a0: float, dt: float, coef: Sequence[float], a_ref: float, b: float, level: float
+) -> float:
+    """a after ``dt`` s of da/dt = -b exp(c0 + c1 d + c2 d^2), d = a - a_ref, RK4 sub-steps.
+
+    Stops at the first sub-step that ends at or below ``level`` (the lower edge of the fit
+    range) and returns that altitude; the caller then finds the crossing time by quadrature.
+    Where a fast decay makes one sub-step overshoot the fit range, ``d`` is held 1 km below
+    its edge: the quadratic fit of log(rate) is meaningless further out and its exponential
+    would overflow.
+    """
     c0, c1, c2 = coef
+    d_min = level - a_ref - 1.0
 
     def f(a: float) -> float:
-        d = a - a_ref
+        d = max(a - a_ref, d_min)
         return -b * math.exp(c0 + d * (c1 + d * c2))
 
     n = max(1, math.ceil(abs(f(a0)) * dt / _MAX_RK4_STEP_KM))
@@ -566,6 +577,8 @@ def _rk4(a0: float, dt: float, coef: Sequence[float], a_ref: float, b: float) ->
         k3 = f(a + 0.5 * h * k2)
         k4 = f(a + h * k3)
         a += h * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0
+        if a <= level:
+            break
     return a
 
 
@@ -679,7 +692,7 @@ def propagate_decay(
         for c in range(t_mid.size):
             ta, tb = float(t_edges[c]), float(t_edges[c + 1])
             coef, b = coefs[c], ballistic[c]
-            a_new, t_new = _rk4(a, tb - ta, coef, a_ref, b), tb
+            a_new, t_new = _rk4(a, tb - ta, coef, a_ref, b, level), tb
             if a_new <= level:
                 t_new = min(tb, ta + _time_to_level(a, level, coef, a_ref, b))
                 a_new = level
