@@ -199,19 +199,12 @@ def test_cli_run_refuses_a_refused_mutation_with_exit_2(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- run failures found
 # Mutations that validate and then crash run, where the fault is in the orbit layer rather
-# than a missing validation rule (see the final report of the fuzzing work).
+# than a missing validation rule.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="orbit/frames._cached_nodes: when the node cache is full, the oldest nodes are "
-    "evicted before the lookup, including nodes of the current request that were already "
-    "cached (KeyError). Found by the fuzzer: programme.start_utc 1924-01-26 (or 1899-08-28) "
-    "fills the 100,000-node cache in one run; so do successive runs in one process. "
-    "Reproduced here with a smaller cache.",
-)
 def test_run_with_a_full_frames_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that fills the frames node cache (a programme starting in 1924 does, as do many
+    runs in one process) still finds the nodes its own request had cached."""
     frames.clear_caches()
     monkeypatch.setattr(frames, "NODE_CACHE_MAX", 5000)
     try:
@@ -220,13 +213,6 @@ def test_run_with_a_full_frames_cache(monkeypatch: pytest.MonkeyPatch) -> None:
         frames.clear_caches()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="orbit/decay.propagate_decay: the RK4 step evaluates math.exp of the fitted density "
-    "far outside its fit when the decay is very fast (ISS mass_kg 1 with 800 m^2: "
-    "m/(C_D A) = 6e-4 kg/m^2) and overflows, instead of reporting re-entry.",
-)
 def test_run_with_a_very_light_station() -> None:
     data = replace(default_data(), ("stations", 0, "mass_kg"), lambda _: 1)
     run_scenario(parse_scenario(emit(Case(data=data))[0], SOURCE))

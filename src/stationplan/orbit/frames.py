@@ -79,20 +79,20 @@ def _cached_nodes(
     """(len(index), W) node values, from ``cache`` or computed (and cached) when missing."""
     unique, inverse = np.unique(index, return_inverse=True)
     keys: list[int] = unique.tolist()
-    missing = [k for k in keys if k not in cache]
-    lookup = cache
+    # the rows of this request are gathered before anything is evicted: a full cache may drop
+    # nodes this very request found cached
+    found = {k: cache[k] for k in keys if k in cache}
+    missing = [k for k in keys if k not in found]
     if missing:
-        rows = compute(np.array(missing, dtype=np.int64))
-        if len(missing) > NODE_CACHE_MAX:  # one huge request: use the nodes, keep none
-            lookup = dict(zip(missing, rows, strict=True))
-            lookup.update((k, cache[k]) for k in keys if k in cache)
-        else:
+        new = dict(zip(missing, compute(np.array(missing, dtype=np.int64)), strict=True))
+        found.update(new)
+        if len(missing) <= NODE_CACHE_MAX:  # one huge request uses its nodes and keeps none
             excess = len(cache) + len(missing) - NODE_CACHE_MAX
             if excess > 0:  # drop the oldest (dicts keep insertion order)
                 for k in list(islice(cache, excess)):
                     del cache[k]
-            cache.update(zip(missing, rows, strict=True))
-    return np.stack([lookup[k] for k in keys])[inverse.ravel()]
+            cache.update(new)
+    return np.stack([found[k] for k in keys])[inverse.ravel()]
 
 
 def _interpolated(
