@@ -208,14 +208,6 @@ def test_orbit_findings_from_a_run() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plan/engine starts a station of mass_kg 0 at build.first_module_utc, which "
-    "ignores modules without launch_utc: an element in orbit at programme start does not "
-    "put the station in service, so Alpha (Array in orbit from the start, Node launched "
-    "2025-01-05) gets no windows, lifetime or beta before 2025-01-05",
-)
 def test_element_in_orbit_at_start_puts_the_station_in_service() -> None:
     text, _ = mutate(MINI, "        launch_utc: 2025-02-15\n", "")  # the Array: no date
     plan = run_scenario(parse(text), now_utc=NOW).plan

@@ -123,13 +123,6 @@ def test_seats_below_rotation_need() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plan/findings._crew sums seats_per_year over the whole fleet, including crew "
-    "vehicles that dock at no station (docks_at empty): a 5-seat vehicle with only an APAS "
-    "port hides the shortfall of the Ferry's 6 seats against 6.02 needed",
-)
 def test_seats_of_a_vehicle_that_docks_nowhere_do_not_count() -> None:
     text, _ = mutate(MINI, "max_flights_per_year: 3", "max_flights_per_year: 2")
     text = text.replace(
@@ -186,13 +179,6 @@ def test_withdrawal_after_a_station_retires() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plan/findings._membership skips a module without launch_utc (in orbit at "
-    "programme start) before the withdrawal rule as well: the `continue` meant for the "
-    "join-date comparison also hides 'withdraws ... while its module ... stays'",
-)
 def test_withdrawal_while_an_element_in_orbit_at_start_stays() -> None:
     text, _ = mutate(MINI, "        launch_utc: 2025-02-01\n", "")  # the Lab: no launch date
     text, _ = mutate(text, "power_load_kw: 5", "power_load_kw: 0")  # no power finding

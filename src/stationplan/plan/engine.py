@@ -67,9 +67,7 @@ def run_scenario(
     findings = find_issues(sc, builds, fleet, partners)
     stations = []
     for st, build in zip(sc.stations, builds, strict=True):
-        start = sc.programme.start_utc
-        if build.first_module_utc is not None and st.mass_kg == 0:
-            start = max(start, build.first_module_utc)
+        start = st.service_start_utc(sc.programme.start_utc)
         stations.append(
             StationSummary(
                 name=st.name,

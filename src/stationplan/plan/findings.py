@@ -116,9 +116,9 @@ def _membership(scenario: Scenario) -> Iterator[Finding]:
     for st in scenario.stations:
         for m in st.modules:
             p = partners.get(m.owner)
-            if p is None or m.launch_utc is None:
+            if p is None:
                 continue
-            if m.launch_utc < p.join_utc:
+            if m.launch_utc is not None and m.launch_utc < p.join_utc:
                 yield Finding(
                     severity=Severity.WARNING,
                     topic="membership",
@@ -175,7 +175,9 @@ def _crew(
                 f"{config.crew_capacity} at the first crew date ({first:%Y-%m-%d}); full capacity "
                 f"{b.final_crew_capacity} after assembly",
             )
-    seats = sum(v.seats_per_year for v in fleet)
+    seats = sum(
+        v.seats_per_year for v in fleet if v.docks_at
+    )  # seats that dock nowhere carry no crew
     needed = crew_total * 365.25 / scenario.crew.increment_days
     if seats < needed:
         yield Finding(

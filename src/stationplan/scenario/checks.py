@@ -89,14 +89,11 @@ def _span(sc: Scenario) -> Iterator[Finding]:
 
 
 def _in_service(sc: Scenario) -> Iterator[Finding]:
-    """Each station has a mass and a drag area from the day its service starts (the decay
-    model divides by the one and needs the other): the programme start, or its first module's
-    launch when ``mass_kg`` is 0 (the plan's convention for a station still to be built)."""
+    """Each station has a mass and a drag area from the day its service starts
+    (:meth:`~stationplan.scenario.models.Station.service_start_utc`): the decay model divides
+    by the one and needs the other."""
     for i, st in enumerate(sc.stations):
-        launches = [m.launch_utc for m in st.modules if m.launch_utc is not None]
-        start = sc.programme.start_utc
-        if launches and st.mass_kg == 0:
-            start = max(start, min(launches))
+        start = st.service_start_utc(sc.programme.start_utc)
         aboard = [m for m in st.modules if m.launch_utc is None or m.launch_utc <= start]
         if st.mass_kg + sum(m.mass_kg for m in aboard) <= 0:
             yield (
@@ -153,7 +150,13 @@ def _references(sc: Scenario) -> Iterator[Finding]:
     partners = [p.code for p in sc.partners]
     operators = sorted(sc.operator_codes())
     sites = [s.name for s in sc.launch_sites]
-    items = [m.name for st in sc.stations for m in st.modules] + [v.name for v in sc.vehicles]
+    modules = [m.name for st in sc.stations for m in st.modules]
+    vehicles = [v.name for v in sc.vehicles]
+    # a module contribution names a module, a vehicle contribution a vehicle; others either
+    items_of = {
+        ContributionKind.MODULE: (modules, "a module"),
+        ContributionKind.VEHICLE: (vehicles, "a vehicle"),
+    }
     for i, st in enumerate(sc.stations):
         for j, m in enumerate(st.modules):
             if m.owner not in operators:
@@ -187,10 +190,11 @@ def _references(sc: Scenario) -> Iterator[Finding]:
             )
     for i, p in enumerate(sc.partners):
         for j, c in enumerate(p.contributions):
+            items, what = items_of.get(c.kind, (modules + vehicles, "a module or vehicle"))
             if c.item is not None and c.item not in items:
                 yield (
                     ("partners", i, "contributions", j, "item"),
-                    (_unknown(c.item, "a module or vehicle of the scenario", items)),
+                    (_unknown(c.item, f"{what} of the scenario", items)),
                 )
             if c.kind in (ContributionKind.MODULE, ContributionKind.VEHICLE) and c.item is None:
                 yield (

@@ -9,6 +9,7 @@ launch sites able to reach the station's plane) live in :mod:`stationplan.scenar
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -309,6 +310,15 @@ class Station(StrictModel):
         _unique([m.name for m in self.modules], "module name")
         _unique([p.name for m in self.modules for p in m.docking_ports], "docking port name")
         return self
+
+    def service_start_utc(self, programme_start_utc: datetime) -> datetime:
+        """When the station's service starts: the programme start, unless the station is still
+        to be built (``mass_kg`` 0 and no module in orbit at the programme start, i.e. every
+        module dated after it), then its first module's launch."""
+        launches = [m.launch_utc for m in self.modules]
+        if self.mass_kg > 0 or not launches or any(t is None for t in launches):
+            return programme_start_utc
+        return max(programme_start_utc, min(t for t in launches if t is not None))
 
 
 # --------------------------------------------------------------------------- partners
