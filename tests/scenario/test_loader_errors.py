@@ -184,3 +184,28 @@ def test_default_scenario_validates() -> None:
 def test_plain_date_is_midnight_utc(default_text: str) -> None:
     sc = parse_scenario(default_text).scenario
     assert sc.programme.start_utc.isoformat() == "2024-01-01T00:00:00+00:00"
+
+
+def test_contribution_item_suggests_only_its_kind(default_text: str) -> None:
+    """A vehicle contribution's unknown item is matched against the vehicles alone ('Dragon
+    Truss' is closer to the module 'Power Truss 2' than to any vehicle name)."""
+    text, line = mutate(
+        default_text, "{kind: vehicle, item: Soyuz MS,", "{kind: vehicle, item: Dragon Truss,"
+    )
+    msgs = errors_of(text)
+    assert any(
+        m.startswith(f"{SRC}:{line} partners[")
+        and m.endswith(
+            "'Dragon Truss' is not a vehicle of the scenario; did you mean 'Crew Dragon'?"
+        )
+        for m in msgs
+    ), msgs
+    text, line = mutate(
+        default_text, "{kind: module, item: Core Node,", "{kind: module, item: Cargo Module,"
+    )
+    assert any(
+        m.endswith(
+            "'Cargo Module' is not a module of the scenario; did you mean 'Habitation Module'?"
+        )
+        for m in errors_of(text)
+    )
