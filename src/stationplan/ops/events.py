@@ -59,7 +59,8 @@ class EventsAnswer:
 
 
 def find_events(req: EventsRequest) -> EventsAnswer:
-    """Eclipse boundaries, node crossings or passes over a ground site in the span."""
+    """Eclipse passes (one record per pass through the shadow: penumbra and umbra entry and
+    exit, umbra and shadow durations), node crossings or passes over a ground site in the span."""
     if req.end_utc - req.start_utc > timedelta(days=MAX_SPAN_DAYS):
         raise request_error("end_utc", f"the span is limited to {MAX_SPAN_DAYS} days")
     if req.kind is EventKind.contact and req.station is None:
@@ -71,7 +72,7 @@ def find_events(req: EventsRequest) -> EventsAnswer:
     state = sgp4_trajectory(el)
     a, b = as_time(req.start_utc), as_time(end)
     if req.kind is EventKind.eclipse:
-        records = [e.as_dict() for e in events.eclipses(state, a, b)]
+        records = events.pass_records(events.eclipse_passes(state, a, b))
     elif req.kind is EventKind.node:
         records = [e.as_dict() for e in events.node_crossings(state, a, b)]
     else:
