@@ -144,6 +144,14 @@ def test_tle_checksum_error(default_text: str) -> None:
     assert "stations[0].orbit.tle: TLE line 1 checksum is 6 but the line sums to 5" in msg
 
 
+def test_tle_checksum_column_must_be_a_digit(default_text: str) -> None:
+    """The scenario applies the element files' rule: column 69 is the checksum digit (the
+    scenario once let a non-digit pass that `propagate` refused)."""
+    text, _ = mutate(default_text, "33265-3 0  9995", "33265-3 0  999X")
+    (msg,) = errors_of(text)
+    assert "stations[0].orbit.tle: TLE line 1 column 69 must be the checksum digit (got 'X')" in msg
+
+
 def test_two_orbit_sources_refused(default_text: str) -> None:
     text, _ = mutate(
         default_text, "      altitude_km: 415\n", "      altitude_km: 415\n      tle: '1 2'\n"

@@ -26,9 +26,9 @@ from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import ElementSet, drag_free, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, WindowRecord, windows_with_phasing
 from stationplan.orbit.propagate import sgp4_trajectory
-from stationplan.orbit.rendezvous import STRATEGIES
+from stationplan.orbit.rendezvous import STRATEGIES, RendezvousProfile
 from stationplan.orbit.timescale import as_time
-from stationplan.scenario.models import LaunchSite, RendezvousStrategy, Vehicle
+from stationplan.scenario.models import LaunchSite, Vehicle
 
 SAMPLE_WINDOWS = 10
 
@@ -196,7 +196,7 @@ class WindowsRequest(SpanRequest):
     object_id: str | None = None
     site: str
     ascent_s: AscentS | None = None
-    strategy: RendezvousStrategy | None = None
+    strategy: RendezvousProfile | None = None
     lead_s: LeadS | None = None
 
     @field_validator("site")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from stationplan.orbit.constants import (
     EPHEMERIS_FIRST_UTC,
@@ -116,11 +116,9 @@ def _in_service(sc: Scenario) -> Iterator[Finding]:
 
 def element_epoch(orbit: Orbit) -> tuple[datetime, Path]:
     """The epoch of a station's elements, and the field (under ``orbit``) that gives it."""
-    if orbit.tle_lines is not None:
-        line1 = orbit.tle_lines[0]
-        yy, day = int(line1[18:20]), float(line1[20:32])
-        year = 2000 + yy if yy < 57 else 1900 + yy  # the TLE convention (1957-2056)
-        return datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1.0), ("tle",)
+    elements = orbit.tle_elements()
+    if elements is not None:
+        return elements.epoch_utc, ("tle",)
     if orbit.omm is not None:
         return orbit.omm.EPOCH, ("omm", "EPOCH")
     assert orbit.epoch_utc is not None  # the model requires it with the mean elements

@@ -14,10 +14,11 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from sgp4.earth_gravity import wgs72
-from sgp4.io import twoline2rv
 
+from stationplan.errors import ElementSetError
 from stationplan.orbit.constants import REENTRY_ALTITUDE_KM
+from stationplan.orbit.elements import ElementSet, parse_tle
+from stationplan.orbit.rendezvous import RendezvousProfile
 from stationplan.scenario.fields import StrictModel, UtcDatetime
 
 Name = Annotated[str, Field(min_length=1, max_length=80)]
@@ -140,19 +141,10 @@ class Orbit(StrictModel):
             raise ValueError(
                 f"a TLE has two lines (plus an optional name line); got {len(lines)} lines"
             )
-        l1, l2 = lines
-        for n, line in ((1, l1), (2, l2)):
-            if len(line) != 69:
-                raise ValueError(f"TLE line {n} must be 69 characters long (got {len(line)})")
-            digits = sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68])
-            if line[68].isdigit() and int(line[68]) != digits % 10:
-                raise ValueError(
-                    f"TLE line {n} checksum is {line[68]} but the line sums to {digits % 10}"
-                )
-        try:
-            twoline2rv(l1, l2, wgs72)
-        except ValueError as exc:
-            raise ValueError(f"not a valid TLE: {exc}".split("\n")[0]) from None
+        try:  # the element files' rule: columns, checksum digit, catalog numbers, SGP4 fields
+            parse_tle(lines[0], lines[1], source="tle")
+        except ElementSetError as exc:
+            raise ValueError(exc.problems[0].message) from None
         return text
 
     @model_validator(mode="after")
@@ -197,6 +189,12 @@ class Orbit(StrictModel):
         lines = [ln.rstrip() for ln in self.tle.strip().splitlines() if ln.strip()]
         return lines[-2], lines[-1]
 
+    def tle_elements(self) -> ElementSet | None:
+        """The parsed ``tle`` (validated when the model was built), or ``None``."""
+        if self.tle_lines is None:
+            return None
+        return parse_tle(*self.tle_lines, name=self.tle_name, source="tle")
+
     @property
     def tle_name(self) -> str | None:
         """The name line of a three-line ``tle`` (without a leading ``0 ``), or ``None``."""
@@ -210,8 +208,9 @@ class Orbit(StrictModel):
     @property
     def nominal_inclination_deg(self) -> float:
         """Inclination (deg) whichever way the orbit was given."""
-        if self.tle_lines is not None:
-            return float(self.tle_lines[1][8:16])
+        elements = self.tle_elements()
+        if elements is not None:
+            return elements.inclination_deg
         if self.omm is not None:
             return self.omm.INCLINATION
         assert self.inclination_deg is not None
@@ -401,16 +400,6 @@ class VehicleRole(StrEnum):
     BOTH = "both"
 
 
-class RendezvousStrategy(StrEnum):
-    """Rendezvous profile from insertion to docking."""
-
-    TWO_ORBIT = "2orbit"
-    FOUR_ORBIT = "4orbit"
-    ONE_DAY = "1day"
-    TWO_DAY = "2day"
-    THREE_DAY = "3day"
-
-
 class Reboost(StrictModel):
     """A vehicle's ability to raise the station's orbit while docked."""
 
@@ -467,7 +456,7 @@ class Vehicle(StrictModel):
     ascent_duration_s: float = Field(
         gt=0, le=7200, description="Time from lift-off to orbit insertion (s)."
     )
-    rendezvous_strategy: RendezvousStrategy = Field(
+    rendezvous_strategy: RendezvousProfile = Field(
         description="Rendezvous profile: 2orbit (~3 h), 4orbit (~6 h), 1day (~16 orbits), "
         "2day (34 orbits), 3day."
     )
