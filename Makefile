@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test lint typecheck bench clean venv
+.PHONY: run test lint typecheck bench clean venv browser
 
 # The virtual environment; recreated only when missing.
 $(BIN)/python:
@@ -36,8 +36,17 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+## browser: Debian's Chromium for the report's browser tests (they skip, saying why, without it)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    echo "warning: apt-get could not install chromium; the browser tests will skip"; \
+	  else echo "note: no chromium and no root apt-get; the browser tests will skip"; fi; }
+
 ## test: lint, type check and the test suite
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
 ## bench: every benchmark in bench/ (each prints a JSON line of figures last)
