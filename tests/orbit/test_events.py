@@ -15,7 +15,7 @@ import pytest
 from skyfield.timelib import Time
 
 from stationplan.orbit import events, frames
-from stationplan.orbit.constants import MU_KM3_S2
+from stationplan.orbit.constants import AU_KM, MU_KM3_S2
 from stationplan.orbit.elements import ElementSet, read_elements
 from stationplan.orbit.propagate import propagate_sgp4, sgp4_limit
 from stationplan.orbit.shadow import R_EARTH_KM, R_SUN_KM, shadow_depths
@@ -195,7 +195,7 @@ def test_year_pass_count_matches_orbits_with_shadow(
     r, v = state(tn)
     beta = np.abs(events.beta_angle_deg(r, v, tn))
     limit = np.degrees(
-        np.arcsin(R_EARTH_KM / np.linalg.norm(r, axis=1)) + np.arcsin(R_SUN_KM / frames.AU_KM)
+        np.arcsin(R_EARTH_KM / np.linalg.norm(r, axis=1)) + np.arcsin(R_SUN_KM / AU_KM)
     )
     orbits = len(nodes) - 1
     expected = orbits - int(np.sum(beta[:-1] >= limit[:-1]))

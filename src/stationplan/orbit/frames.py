@@ -20,8 +20,7 @@ which other epochs share the array (event searches rely on this: they compare st
 computed in different batches). The caches keep at most :data:`NODE_CACHE_MAX` nodes each.
 
 The interpolation error is below 4 mm at LEO (tests compare with Skyfield's ``EarthSatellite``
-at every epoch). Geodetic coordinates use WGS84 and the iterative method of Vallado (2013)
-Algorithm 12, vectorised.
+at every epoch). Geodetic coordinates use WGS84 and Bowring's method, vectorised.
 """
 
 from __future__ import annotations
@@ -36,12 +35,9 @@ from skyfield.framelib import itrs
 from skyfield.sgp4lib import TEME, theta_GMST1982
 from skyfield.timelib import Time
 
+from stationplan.orbit.constants import R_EQ_KM, WGS84_E2, WGS84_F
 from stationplan.orbit.timescale import DAY_S, ephemeris, timescale
 
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
-WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
-AU_KM = 149597870.700
 NODE_STEP_S = 21600.0  # rotation nodes: 6 h keeps GCRS within 4 mm, ITRS within 1e-7 m
 SUN_NODE_STEP_S = 3600.0  # Sun nodes: 1 h keeps its direction within 1e-7 rad
 J2000_TT_JD = 2451545.0
@@ -96,20 +92,35 @@ def _cached_nodes(
 
 
 def _interpolated(
-    days: Array, step_s: float, cache: dict[int, Array], compute: NodeFunction
-) -> tuple[Array, Array, Array]:
-    """Linear interpolation between the two global nodes around each epoch.
+    days: Array,
+    step_s: float,
+    cache: dict[int, Array],
+    compute: NodeFunction,
+    part: slice = slice(None),
+) -> Array:
+    """Linear interpolation between the two global nodes around each epoch: (N, W) values of
+    the node columns ``part``.
 
-    Returns the node values below (N, W) and above (N, W) each epoch and the fraction (N, 1)
-    of the node step elapsed; the value is ``lo + frac * (hi - lo)``. Only these two nodes
-    per epoch are computed, never the nodes of the whole span (sparse epochs stay cheap).
+    Only the nodes around the epochs are computed, never more than the span needs: epochs
+    dense in their span (a grid) read one contiguous run of nodes and interpolate with
+    per-node slopes; scattered epochs (a few over years) read just their two nodes each.
     """
     units = days * (DAY_S / step_s)
     k = np.floor(units)
     frac = (units - k)[:, None]
     ki = k.astype(np.int64)
-    rows = _cached_nodes(cache, np.concatenate([ki, ki + 1]), compute)
-    return rows[: ki.size], rows[ki.size :], frac
+    if ki.size and np.isfinite(units).all():
+        first, last = int(ki.min()), int(ki.max())
+        if last - first + 2 <= max(2 * ki.size, 64):
+            table = _cached_nodes(cache, np.arange(first, last + 2), compute)[:, part]
+            j = ki - first
+            slope = np.diff(table, axis=0)
+            out: Array = table[j] + frac * slope[j]
+            return out
+    rows = _cached_nodes(cache, np.concatenate([ki, ki + 1]), compute)[:, part]
+    lo, hi = rows[: ki.size], rows[ki.size :]
+    out = lo + frac * (hi - lo)
+    return out
 
 
 def _rotation_nodes(index: NDArray[np.int64]) -> Array:
@@ -127,10 +138,8 @@ def _rotation_nodes(index: NDArray[np.int64]) -> Array:
 def _rotations(t: Time, part: slice) -> Array:
     """(N, 3, 3) TEME->GCRS (``part=GCRS``) or Q (``part=Q``) matrices at each epoch of ``t``,
     interpolated linearly between the cached 6-hourly nodes around each epoch."""
-    lo, hi, frac = _interpolated(_tt_days(t), NODE_STEP_S, _NODE_CACHE, _rotation_nodes)
-    lo, hi = lo[:, part], hi[:, part]
-    out: Array = (lo + frac * (hi - lo)).reshape(-1, 3, 3)
-    return out
+    values = _interpolated(_tt_days(t), NODE_STEP_S, _NODE_CACHE, _rotation_nodes, part)
+    return values.reshape(-1, 3, 3)
 
 
 GCRS, Q = slice(0, 9), slice(9, 18)
@@ -209,31 +218,38 @@ class Geodetic:
 def itrs_to_geodetic(r_itrs_km: Array) -> Geodetic:
     """WGS84 latitude, longitude (-180..180) and height of (N, 3) ITRS positions (km).
 
-    Iterative solution (Vallado 2013, Algorithm 12); three iterations reach well below a
-    millimetre in LEO (tested against Skyfield). NaN rows stay NaN.
+    Bowring's method (Bowring 1976, Survey Review 23(181) 323-327) iterated twice from the
+    parametric latitude: machine precision in latitude from the ground to beyond the Moon's
+    distance (tested against a converged Vallado 2013 Algorithm 12 and Skyfield). The sines
+    and cosines of the parametric latitude are carried as normalised pairs, so the only
+    transcendental calls are the two final arctangents. NaN rows stay NaN.
     """
     r = np.atleast_2d(r_itrs_km)
     x, y, z = r[:, 0], r[:, 1], r[:, 2]
     p = np.hypot(x, y)
-    lon = np.arctan2(y, x)
-    lat = np.arctan2(z, p * (1.0 - WGS84_E2))
-    h = np.zeros_like(p)
-    for _ in range(3):
-        sin_lat = np.sin(lat)
-        n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
-        h = p / np.cos(lat) - n
-        lat = np.arctan2(z, p * (1.0 - WGS84_E2 * n / (n + h)))
-    sin_lat = np.sin(lat)
-    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
-    # height formula stable at all latitudes (Vallado eq. 3-7 form)
-    h = p * np.cos(lat) + z * sin_lat - WGS84_A_KM**2 / n
-    return Geodetic(np.degrees(lat), np.degrees(lon), h)
+    b = R_EQ_KM * (1.0 - WGS84_F)
+    ep2 = WGS84_E2 / (1.0 - WGS84_E2)  # second eccentricity squared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        su, cu = z * R_EQ_KM, p * b  # tan u = a z / (b p)
+        num = den = su
+        for _ in range(2):
+            norm = np.hypot(su, cu)
+            su, cu = su / norm, cu / norm
+            num = z + ep2 * b * su**3
+            den = p - WGS84_E2 * R_EQ_KM * cu**3  # tan(lat) = num / den
+            su, cu = (1.0 - WGS84_F) * num, den  # tan u = (1 - f) tan(lat)
+        norm = np.hypot(num, den)
+        sin_lat, cos_lat = num / norm, den / norm
+        n = R_EQ_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
+        # height formula stable at all latitudes (Vallado 2013 eq. 3-7 form)
+        h = p * cos_lat + z * sin_lat - R_EQ_KM**2 / n
+    return Geodetic(np.degrees(np.arctan2(num, den)), np.degrees(np.arctan2(y, x)), h)
 
 
 def geodetic_to_itrs(lat_deg: float, lon_deg: float, alt_m: float) -> Array:
     """ITRS position (km) of a WGS84 site, shape (3,)."""
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
-    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
+    n = R_EQ_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
     h = alt_m / 1000.0
     return np.array(
         [
@@ -267,9 +283,7 @@ def sun_gcrs_km(t: Time) -> Array:
     moves a LEO shadow boundary by about a tenth of a second. Interpolated linearly between
     the cached hourly nodes around each epoch (chord error below 1e-7 rad of direction).
     """
-    lo, hi, frac = _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_GCRS_CACHE, _sun_gcrs_nodes)
-    out: Array = lo + frac * (hi - lo)
-    return out
+    return _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_GCRS_CACHE, _sun_gcrs_nodes)
 
 
 def sun_teme_km(t: Time) -> Array:
@@ -278,9 +292,7 @@ def sun_teme_km(t: Time) -> Array:
     Interpolated linearly between the cached hourly TEME nodes around each epoch (the DE421
     GCRS nodes rotated to TEME of date), like :func:`sun_gcrs_km`.
     """
-    lo, hi, frac = _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_TEME_CACHE, _sun_teme_nodes)
-    out: Array = lo + frac * (hi - lo)
-    return out
+    return _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_TEME_CACHE, _sun_teme_nodes)
 
 
 def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
