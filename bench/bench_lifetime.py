@@ -1,7 +1,6 @@
 """Six years of altitude keeping for an ISS-like station, against the Cowell cost estimate.
 
-Goal (issue "Launch windows, rendezvous phasing, orbit lifetime, reboost and deorbit", part 3):
-well under 20 s on 2 cores. Station: 420 t, drag area 1,000 m^2 growing to 2,000 m^2 as
+Goal: well under 20 s on 2 cores. Station: 420 t, drag area 1,000 m^2 growing to 2,000 m^2 as
 modules are added, C_D 2.2, ISS inclination, mean altitude held in 400-420 km by Hohmann
 reboosts (Isp 300 s, 2.95 kN), 2025-2030 under a schematic solar cycle (monthly F10.7 from
 ~190 sfu at the cycle-25 maximum, late 2024, down to ~70 sfu at the minimum, ~2030.4; Ap 12;

@@ -1,6 +1,6 @@
 """One year of the station at 60 s with ITRS, geodetic and eclipse flags, vs bare SGP4.
 
-Goal (issue 3): the full pipeline within 2x the bare propagation of the same epochs, in the
+Goal: the full pipeline within 2x the bare propagation of the same epochs, in the
 same run. Prints figures, then one JSON line.
 """
 

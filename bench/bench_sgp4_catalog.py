@@ -1,7 +1,7 @@
 """Catalog throughput (object-epochs per second) of both SGP4 backends on this machine, and
 the memory of one day of the whole catalog at 60 s.
 
-The full Space-Track catalog snapshot of 2022-01-22 (23,939 objects, the reference data folder)
+The full Space-Track catalog snapshot of 2022-01-22 (23,939 objects, debris included)
 over one day at 10-minute steps. Prints figures, the heyoka/sgp4 ratio, the share of objects
 whose positions differ by more than 1 mm between backends; then the peak memory (RSS) of one
 day at 60 s (34 M object-epochs) propagated in chunks (goal <= 1.5 GB) against the same in one

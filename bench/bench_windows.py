@@ -1,6 +1,6 @@
 """One year of launch windows (with insertion phase and profile options) from two sites.
 
-Goal (issue 4): under 1 s. Baseline in the same run: bare SGP4 of the station at the search
+Goal: under 1 s. Baseline in the same run: bare SGP4 of the station at the search
 step for the same year (the least any search must do). Prints figures, then one JSON line.
 """
 

@@ -363,8 +363,9 @@ def test_hohmann_vallado_example_6_1() -> None:
 
 
 def test_reboost_matches_an_iss_figure() -> None:
-    """FACTS.md: a 2004 reboost gave 1.6 m/s and raised the ISS 2.9 km (planned 2.6 m/s for
-    4.4 km), at a mean altitude of about 360 km then."""
+    """NASA ISS On-Orbit Status Report, 19 November 2004: the Progress 15P reboost of
+    17 November 2004 gave 1.6 m/s and raised the ISS 2.9 km (planned 2.6 m/s for 4.4 km), at a
+    mean altitude of about 360 km then."""
     assert hohmann_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 362.9) == pytest.approx(1.6, rel=0.1)
     assert hohmann_dv_m_s(R_EQ_KM + 360.0, R_EQ_KM + 364.4) == pytest.approx(2.6, rel=0.1)
 

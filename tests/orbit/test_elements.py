@@ -110,7 +110,7 @@ def test_full_catalog_reads_fast(shared_data: Path) -> None:
     started = time.perf_counter()
     result = read_elements(path)
     elapsed = time.perf_counter() - started
-    # SOURCES.md: 23,939 objects, no checksum or length errors
+    # the snapshot holds 23,939 objects, none with a checksum or length error
     assert len(result.elements) == 23939 and result.skipped == 0
     iss = find_object(result, "25544")
     assert iss.epoch_utc.strftime("%y%j") + f"{iss.satrec.jdsatepochF:.5f}"[1:] == "22022.91471"

@@ -1,10 +1,10 @@
 """ISS element-set history: propagate each set to the epoch of the next and compare.
 
-Reference: the Space-Track ISS histories in ../shared/data/tle/iss (SOURCES.md section 1).
-The "truth" at the later epoch is the later element set itself, so the differences mix SGP4's
-own prediction error with orbit-determination noise and unmodelled manoeuvres (reboosts,
-debris avoidance) between sets — which give the long tail. Bounds are on the median and the
-90th percentile per span, measured 2026-11-24 (figures in the closing note of issue 3):
+Reference: Space-Track/CelesTrak element-set histories of the ISS (NORAD 25544), 1998-11 to
+2004-12 and 2024-12 to 2025-07. The "truth" at the later epoch is the later element set itself,
+so the differences mix SGP4's own prediction error with orbit-determination noise and
+unmodelled manoeuvres (reboosts, debris avoidance) between sets — which give the long tail.
+Bounds are on the median and the 90th percentile per span, measured 2026-11-24:
 1998-2004: median 0.41 km (<= 6 h), 1.06 km (6 h - 1 d), 6.5 km (1-3 d);
 2024-2025: median 0.62 km (<= 6 h), 0.58 km (6 h - 1 d).
 """

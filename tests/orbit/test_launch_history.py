@@ -1,4 +1,5 @@
-"""Launch windows and rendezvous against what really flew (../shared/data, SOURCES.md 1 and 4).
+"""Launch windows and rendezvous against what really flew (Space-Track/CelesTrak ISS element
+sets; launch times from J. McDowell's launch log, Jonathan's Space Report, planet4589.org).
 
 For every Soyuz / Progress launch from Baikonur Site 1 in the historical launch file for which
 an ISS element set from the 3 days before lift-off exists (2000-2004 history, and the single
@@ -7,8 +8,8 @@ element set nearest before launch. The one calibrated quantity, the lift-off lea
 (median residual) on the 2000-2002 flights and checked on the 2003-2004 flights and on
 TMA-16M, which flew a different profile (4-orbit, 6 h) than the fitting flights (2-day).
 
-Asserted (the issue's bounds): TMA-16M lift-off within 60 s and docking within 15 min; the
-median error of the check flights within 60 s. Measured 2026-11-24 (closing note, issue 4).
+Asserted bounds: TMA-16M lift-off within 60 s and docking within 15 min; the median error of
+the check flights within 60 s. Measured 2026-11-24.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from stationplan.orbit.rendezvous import STRATEGIES
 from stationplan.orbit.timescale import as_time, timescale
 from stationplan.orbit.twobody import period_s
 
-SITE_1 = Pad(45.920, 63.342, 100.0)  # FACTS.md: Baikonur Site 1 "Gagarin's Start"
-SOYUZ_ASCENT_S = 528.0  # insertion ~8 min 48 s after lift-off (FACTS.md: about 9 min)
-INSERTION_ALT_KM = 220.0  # FACTS.md: roughly 200 x 240 km
+# Baikonur Site 1/5 "Gagarin's Start" (published pad coordinates, e.g. Wikipedia; approximate)
+SITE_1 = Pad(45.920, 63.342, 100.0)
+# insertion ~8 min 48 s after lift-off (Soyuz launch commentaries: spacecraft separation about
+# 8 min 45 s after lift-off, e.g. Soyuz MS-03, 2016; approximate)
+SOYUZ_ASCENT_S = 528.0
+INSERTION_ALT_KM = 220.0  # approximate: Soyuz insertion orbit roughly 200 x 240 km
 BAIKONUR_AZIMUTHS = [(33.0, 70.0)]
 ONE_MINUTE_S = 60.0
 
@@ -128,7 +132,7 @@ def test_launch_instants_within_a_minute(flights: list[Flight]) -> None:
 
 
 def test_tma16m_docking_within_15_minutes(flights: list[Flight]) -> None:
-    # Soyuz TMA-16M docked 2015-03-28 01:33 UTC (SOURCES.md, Wikipedia infobox, to the minute)
+    # Soyuz TMA-16M docked 2015-03-28 01:33 UTC (Wikipedia, Soyuz TMA-16M infobox, to the minute)
     tma16m = next(f for f in flights if f.vehicle == "Soyuz TMA-16M")
     lead = fitted_lead_s(flights)
     launch = tma16m.launch + timedelta(seconds=tma16m.predicted_s - lead)

@@ -1,8 +1,8 @@
 """Space weather: the two CelesTrak/CSSI files, the NRLMSIS input convention, errors.
 
-Reference values are read from the files themselves (shared/data/space_weather, provenance in
-shared/data/SOURCES.md section 5); the cross-check for 2015-03-27 (F10.7 = 137.8, Ap = 8 in
-both files) is the one SOURCES.md documents.
+Reference values are read from the files themselves (CelesTrak's SW-All.csv and the
+CelesTrak/CSSI SpaceWeather-All-v1.2 file); the cross-check is 2015-03-27, the Soyuz TMA-16M
+launch day, for which both files give F10.7 = 137.8 and Ap = 8.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def day_values(sw: SpaceWeather, day: date) -> tuple[float, float, float, list[f
 
 @pytest.mark.parametrize("which", ["csv_weather", "cssi_weather"])
 def test_soyuz_tma16m_day_in_both_files(which: str, request: pytest.FixtureRequest) -> None:
-    """SOURCES.md section 5: for 2015-03-27 both files give F10.7 = 137.8 and Ap = 8."""
+    """For 2015-03-27 both CelesTrak files give F10.7 = 137.8 and Ap = 8."""
     sw: SpaceWeather = request.getfixturevalue(which)
     f107, f107a, ap, ap3, kind = day_values(sw, date(2015, 3, 27))
     assert f107 == 137.8

@@ -3,8 +3,8 @@
 Reference: ``SGP4-VER.TLE`` and ``tcppver.out`` shipped inside the ``sgp4`` package
 (Vallado, Crawford, Hujsak & Kelso, "Revisiting Spacetrack Report #3", AIAA 2006-6753): the
 output of the reference C++ SGP4. The file prints positions to 1e-8 km and velocities to
-1e-9 km/s; we require every printed line to match within 1 mm and 1 um/s (the issue's 1 mm
-bound between backends), and the seven objects that end on an SGP4 error to end on the same
+1e-9 km/s; we require every printed line to match within 1 mm and 1 um/s (the 1 mm bound
+between backends), and the seven objects that end on an SGP4 error to end on the same
 error code, giving NaN rows and a reason rather than an exception.
 """
 

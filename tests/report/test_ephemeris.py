@@ -271,7 +271,7 @@ def test_oem_reads_back_with_ccsds_ndm(orbit: Orbit, version: str) -> None:
     assert epochs == times
     np.testing.assert_allclose(r_back, r, rtol=0, atol=HALF_MM_KM)
     np.testing.assert_allclose(v_back, v, rtol=0, atol=HALF_UM_S_KM_S)
-    # the brief's acceptance tolerance, stated in physical units
+    # the acceptance tolerance, stated in physical units
     assert np.max(np.abs(r_back - r)) < ONE_MM_KM
     assert np.max(np.abs(v_back - v)) < ONE_MM_S_KM_S
 

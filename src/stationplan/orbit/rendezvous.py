@@ -17,8 +17,9 @@ Docking: lift-off + N P_ins (checked against Soyuz TMA-16M, 4 orbits: 5 h 54 min
 5 h 50 min flown). Delta-v: the Hohmann transfer from the insertion orbit to the station's
 (Vallado 2013, Algorithm 36) plus the out-of-plane correction v 2 sin(di/2).
 
-Orbital mechanics from Vallado (2013) ch. 6; profile lengths from FACTS.md (2-orbit ~3 h,
-4-orbit ~6 h, 2-day = 34 orbits).
+Orbital mechanics from Vallado (2013) ch. 6. Profile lengths from Roscosmos / RSC Energia flight
+reports: 2-orbit ~3 h (first crewed on Soyuz MS-17, RSC Energia, 14 October 2020), 4-orbit ~6 h
+(first crewed on Soyuz TMA-08M, March 2013), 2-day = 34 orbits (the classic and backup profile).
 """
 
 from __future__ import annotations
