@@ -10,8 +10,6 @@ owns a module.
 
 from __future__ import annotations
 
-import pytest
-
 from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
 from stationplan.ops.lifetime import StationLifetime
