@@ -1,4 +1,4 @@
-"""Cowell propagation: force formulas, conservation, SGP4 cross-check, consistency, errors.
+"""Cowell propagation: conservation, SGP4 cross-check, consistency, errors.
 
 Figures measured when this was written (2 cores): ISS 2015-03-27, all forces, one day in
 0.5 s (548 steps, 63 segments, 8,346 right-hand-side calls); a drag-free J2 run of the test
@@ -12,29 +12,20 @@ import math
 from pathlib import Path
 
 import numpy as np
-import pymsis
 import pytest
 from sgp4.api import Satrec
-from skyfield.api import wgs84
-from skyfield.positionlib import Geocentric
-from skyfield.sgp4lib import TEME
-from skyfield.units import Distance, Velocity
 
-from stationplan.errors import ArgumentError, StationplanInputError
+from stationplan.errors import ArgumentError
 from stationplan.orbit.constants import EGM2008_MU_KM3_S2 as MU_EARTH_KM3_S2
 from stationplan.orbit.constants import R_EQ_KM as WGS84_A_KM
 from stationplan.orbit.constants import WGS84_F
+from stationplan.orbit.forces import geodetic_wgs84
+from stationplan.orbit.gravity import gravity_potential_km2_s2
 from stationplan.orbit.numerical import (
-    ZONAL_J,
-    Dynamics,
     ForceModel,
     cowell_from_satrec,
-    geodetic_wgs84,
-    gravity_acceleration_km_s2,
-    gravity_potential_km2_s2,
     propagate_cowell,
     satrec_epoch,
-    shadow_fraction,
 )
 from stationplan.orbit.spaceweather import SpaceWeather
 from stationplan.orbit.spaceweather_files import read_space_weather
@@ -72,50 +63,6 @@ def energy_and_hz(
 # --------------------------------------------------------------------- force formulas
 
 
-def test_zonal_acceleration_is_the_gradient_of_the_potential() -> None:
-    """Acceleration and potential are coded separately; central differences of U (h = 10 m)
-    must reproduce the acceleration vector to 1e-8 of its length (round-off in U limits the
-    differences to ~1e-9; truncation is ~1e-11)."""
-    rng = np.random.default_rng(7)
-    directions = rng.normal(size=(20, 3))
-    r = (
-        directions
-        / np.linalg.norm(directions, axis=1)[:, None]
-        * rng.uniform(6600, 42000, 20)[:, None]
-    )
-    h = 1e-2
-    for degree in (0, 2, 6, 8):
-        grad = np.zeros_like(r)
-        for k in range(3):
-            step = np.zeros(3)
-            step[k] = h
-            grad[:, k] = (
-                gravity_potential_km2_s2(r + step, degree)
-                - gravity_potential_km2_s2(r - step, degree)
-            ) / (2 * h)
-        acc = gravity_acceleration_km_s2(r, degree)
-        error = np.linalg.norm(grad - acc, axis=1) / np.linalg.norm(acc, axis=1)
-        assert np.max(error) < 1e-8
-
-
-def test_j2_matches_the_textbook_formula() -> None:
-    """a = -mu r/r^3 - 3/2 J2 mu R^2 / r^5 [x (1 - 5 z^2/r^2), y (...), z (3 - 5 z^2/r^2)]
-    (Vallado 2013, eq. 8-30); EGM2008 J2 = 1.0826e-3."""
-    assert ZONAL_J[2] == pytest.approx(1.08263e-3, rel=1e-5)
-    r = np.array([[6778.0, 1200.0, 3100.0], [-4000.0, 2000.0, -5500.0]])
-    x, y, z = r.T
-    rn = np.linalg.norm(r, axis=1)
-    k = 1.5 * ZONAL_J[2] * MU_EARTH_KM3_S2 * 6378.1363**2 / rn**5
-    expected = -MU_EARTH_KM3_S2 * r / rn[:, None] ** 3 - np.column_stack(
-        (
-            k * x * (1 - 5 * z**2 / rn**2),
-            k * y * (1 - 5 * z**2 / rn**2),
-            k * z * (3 - 5 * z**2 / rn**2),
-        )
-    )
-    np.testing.assert_allclose(gravity_acceleration_km_s2(r, 2), expected, rtol=1e-14)
-
-
 def test_geodetic_round_trip() -> None:
     """WGS84 forward formula -> Bowring: 1 micrometre and 1e-11 deg from 0 to 36,000 km."""
     lat = np.radians(np.array([-89.9, -51.6, -10.0, 0.0, 30.0, 51.6, 89.99]))
@@ -134,70 +81,6 @@ def test_geodetic_round_trip() -> None:
         np.testing.assert_allclose(got_lat, np.degrees(lat), atol=1e-11)
         np.testing.assert_allclose(got_lon, np.degrees(lon), atol=1e-11)
         np.testing.assert_allclose(got_h, h, atol=1e-9)
-
-
-def test_density_point_matches_skyfield_and_pymsis() -> None:
-    """The drag density is pymsis at Skyfield's WGS84 point of the TEME position.
-
-    Skyfield goes TEME -> GCRS -> ITRS with its own GMST 1982 / GAST chain and UT1; our
-    latitude and height must land within 1e-6 deg / 1 mm of it, our longitude within 1e-5
-    deg. The density must then be pymsis called directly with those coordinates and the
-    space-weather inputs (float32 inside pymsis: rtol 1e-5).
-    """
-    t_s = np.array([0.0, 1234.5, 40_000.0])
-    r = np.array([[6778.0, 100.0, 50.0], [-3000.0, 4000.0, 4500.0], [1000.0, -5500.0, -3800.0]])
-    for storm in (False, True):
-        force = ForceModel(**ISS_FORCE, space_weather=WEATHER, storm_time_ap=storm, srp=False)
-        dyn = Dynamics(EPOCH, force, 0.0, 86400.0)
-        rho = dyn.density_kg_m3(t_s, r)
-        t = offset(EPOCH, t_s)
-        position = Geocentric.from_time_and_frame_vectors(
-            t, TEME, Distance(km=r.T), Velocity(km_per_s=np.zeros((3, 3)))
-        )
-        point = wgs84.geographic_position_of(position)
-        lat, _, h = geodetic_wgs84(r)  # latitude and height do not depend on the rotation
-        np.testing.assert_allclose(lat, point.latitude.degrees, atol=1e-6)
-        np.testing.assert_allclose(h, point.elevation.km, atol=1e-6)
-        theta = dyn.gmst_rad(t_s)
-        x_pef = np.cos(theta) * r[:, 0] + np.sin(theta) * r[:, 1]
-        y_pef = np.cos(theta) * r[:, 1] - np.sin(theta) * r[:, 0]
-        lon_deg = np.degrees(np.arctan2(y_pef, x_pef))
-        # GMST advanced at its mean rate over elapsed TT vs Skyfield's UT1 at each epoch:
-        # measured 2.7e-6 deg (0.3 m) after 11 h, from the length-of-day excess
-        np.testing.assert_allclose(lon_deg, point.longitude.degrees, atol=1e-5)
-        whole, fraction = utc_jd_parts(t)
-        inputs = WEATHER.msis_inputs(whole + fraction)
-        dates = np.array([d.replace(tzinfo=None) for d in t.utc_datetime()], "datetime64[us]")
-        options = {"geomagnetic_activity": -1} if storm else {}
-        direct = pymsis.calculate(
-            dates,
-            point.longitude.degrees,
-            point.latitude.degrees,
-            point.elevation.km,
-            inputs.f107_prev_day_sfu,
-            inputs.f107_81day_sfu,
-            inputs.ap,
-            version=2.1,
-            **options,
-        )[:, 0]
-        np.testing.assert_allclose(rho, direct, rtol=1e-5)
-        assert np.all((rho > 1e-13) & (rho < 1e-10))  # 400 km, moderate activity
-
-
-def test_conical_shadow_through_the_penumbra() -> None:
-    """Sun on +x at 1 AU; a satellite at x = -7000 km moving across the shadow edge in y.
-    nu = 0 on the axis, 1 far off it, and rises monotonically across a penumbra about
-    2 (R_sun / AU) * 7000 km = 65 km wide (the Sun's angular diameter times the distance
-    behind the terminator; Montenbruck & Gill 3.4.2)."""
-    y = np.linspace(6300.0, 6500.0, 2001)
-    r = np.column_stack((np.full_like(y, -7000.0), y, np.zeros_like(y)))
-    sun = np.tile([1.495978707e8, 0.0, 0.0], (y.size, 1))
-    nu = shadow_fraction(r, sun)
-    assert nu[0] == 0.0 and nu[-1] == 1.0
-    assert np.all(np.diff(nu) >= 0.0)
-    width_km = np.ptp(y[(nu > 0.0) & (nu < 1.0)])
-    assert 55.0 < width_km < 75.0
-    assert shadow_fraction([7000.0, 0.0, 0.0], [1.495978707e8, 0.0, 0.0])[0] == 1.0
 
 
 # --------------------------------------------------------------------- conservation
@@ -270,32 +153,6 @@ def test_satrec_epoch_is_the_element_set_epoch() -> None:
 # --------------------------------------------------------------------- consistency
 
 
-def test_vectorised_and_scalar_forces_agree() -> None:
-    """The batch path (numpy, one pymsis call) and the integrator's plain-float path are
-    separate code; on 40 random states (300-700 km, some in shadow) the drag + SRP part must
-    agree to 1e-6 relative (pymsis rounds its inputs to float32) and gravity to 1e-13."""
-    rng = np.random.default_rng(2015)
-    n = 40
-    unit = rng.normal(size=(n, 3))
-    unit /= np.linalg.norm(unit, axis=1)[:, None]
-    r = unit * rng.uniform(6678.0, 7078.0, n)[:, None]
-    along = np.cross(unit, rng.normal(size=(n, 3)))
-    along /= np.linalg.norm(along, axis=1)[:, None]
-    v = along * np.sqrt(MU_EARTH_KM3_S2 / np.linalg.norm(r, axis=1))[:, None]
-    t = rng.uniform(0.0, 86400.0, n)
-    force = ForceModel(**ISS_FORCE, space_weather=WEATHER)
-    dyn = Dynamics(EPOCH, force, 0.0, 86400.0)
-    batch = dyn.acceleration_km_s2(t, r, v)
-    single = np.array(
-        [dyn.rhs_scalar(float(t[k]), np.concatenate((r[k], v[k])))[3:] for k in range(n)]
-    )
-    gravity = gravity_acceleration_km_s2(r, force.zonal_degree)
-    np.testing.assert_allclose(single, batch, rtol=1e-13, atol=0.0)
-    np.testing.assert_allclose(single - gravity, batch - gravity, rtol=1e-6, atol=1e-18)
-    lit = shadow_fraction(r, dyn.sun_teme_km(t))
-    assert 0 < np.count_nonzero(lit == 0.0) < n  # both lit and shadowed states were tested
-
-
 def test_array_scalar_and_time_inputs_agree() -> None:
     force = ForceModel(**ISS_FORCE, space_weather=WEATHER)
     many = propagate_cowell(R0_KM, V0_KM_S, EPOCH, [0.0, 1800.0, 5400.0], force)
@@ -339,19 +196,6 @@ def test_space_weather_outside_its_data_is_flagged() -> None:
 
 
 # --------------------------------------------------------------------- bad input
-
-
-def test_bad_force_model() -> None:
-    with pytest.raises(ArgumentError) as info:
-        ForceModel(mass_kg=0.0, drag_area_m2=10.0, srp_area_m2=10.0, space_weather=WEATHER)
-    assert isinstance(info.value, ValueError) and isinstance(info.value, StationplanInputError)
-    assert str(info.value) == "ForceModel mass_kg: must be positive (got 0.0 kg)"
-    with pytest.raises(ArgumentError, match="space_weather: drag is on but no SpaceWeather"):
-        ForceModel(mass_kg=10.0, drag_area_m2=1.0, srp_area_m2=1.0)
-    with pytest.raises(ArgumentError, match=r"zonal_degree: expected 0 or 2\.\.8, got 12"):
-        ForceModel.gravity_only(12)
-    with pytest.raises(ArgumentError, match=r"reflectivity: C_R must be in \[0, 2\]"):
-        ForceModel(mass_kg=10.0, drag_area_m2=1.0, srp_area_m2=1.0, drag=False, reflectivity=3)
 
 
 def test_bad_propagation_input() -> None:
