@@ -601,6 +601,55 @@ class Consumables(StrictModel):
     reserve_days: float = Field(
         ge=0, le=730, description="Days of consumables kept in reserve beyond the plan."
     )
+    hygiene_items_kg_per_crew_day: float = Field(
+        default=0.278,
+        ge=0,
+        le=5,
+        description="Hygiene items: wipes, towels, soap (kg/crew-day). Default: SpaceNet crew "
+        "consumables model, hygiene rate 0.27778 (MIT, SpaceNet 2.5, 2010).",
+    )
+    clothing_kg_per_crew_day: float = Field(
+        default=0.575,
+        ge=0,
+        le=5,
+        description="Clothing (kg/crew-day). Default: SpaceNet crew consumables model, 2.3 kg "
+        "per change worn 4 days (MIT, SpaceNet 2.5, 2010).",
+    )
+    crew_operations_kg_per_crew_day: float = Field(
+        default=0.1,
+        ge=0,
+        le=5,
+        description="Crew operations: health consumables (kg/crew-day). Default: SpaceNet crew "
+        "consumables model, health consumables 0.1 (MIT, SpaceNet 2.5, 2010).",
+    )
+    air_leakage_kg_per_station_day: float = Field(
+        default=0.227,
+        ge=0,
+        le=50,
+        description="Cabin air lost to leakage and made up with nitrogen (kg/station-day). "
+        "Default: ISS, first quarter of 2011 (NASA, ICES 2011, NTRS 20110012997).",
+    )
+    spares_fraction_per_year: float = Field(
+        default=0.01,
+        ge=0,
+        le=0.5,
+        description="Maintenance spares per year as a fraction of station mass (SpaceNet's "
+        "sparing by mass). Default 1 %/yr: ISS order of magnitude (about 20 t/yr of all "
+        "logistics for a 420 t station, Lynch et al., ICES 2024, NTRS 20240005648).",
+    )
+    unpressurized_spares_fraction: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of the spares mass flown unpressurised (external units); an assumption.",
+    )
+    trash_kg_per_crew_day: float = Field(
+        default=2.0,
+        ge=0,
+        le=20,
+        description="Trash produced (kg/crew-day). Default: about 2 kg per crew member per "
+        "day (Jones, 'Managing Spacecraft Waste', ICES 2021, NTRS 20205010174).",
+    )
 
 
 class SpaceWeatherEntry(StrictModel):
