@@ -15,6 +15,9 @@ up to the pressurised mass it brought up (the volume its cargo freed, as Progres
 HTV are loaded for disposal). The pass over the departures is a running balance, not a search,
 so it is written out rather than posed to a solver.
 
+Comparisons allow one gram (``TOLERANCE_KG``): the allocation's linear program meets its
+constraints to the solver's tolerance, not exactly.
+
 Periods are calendar months (``"2030-01"``) or quarters (``"2030-Q1"``) of the days' UTC dates.
 """
 
@@ -34,6 +37,9 @@ from stationplan.ops.logistics import day_of, docking_flights, flight_capacity_k
 from stationplan.ops.supply import CARRIERS, UPMASS_CLASSES, Carrier, SupplyClass, carrier_matrix
 
 Period = Literal["month", "quarter"]
+
+TOLERANCE_KG = 1e-3
+"""Masses closer than this (kg) are equal: a stock this little below its reserve keeps it."""
 
 
 class ClassBalance(BaseModel):
@@ -75,7 +81,7 @@ class MassBalance:
 
     def first_breach_day(self) -> list[int | None]:
         """Per class, the first day the stock is below its reserve (None if never)."""
-        below = self.stock_kg < self.reserve_kg - 1e-9
+        below = self.stock_kg < self.reserve_kg - TOLERANCE_KG
         return [int(np.argmax(row)) if row.any() else None for row in below]
 
     def summaries(self) -> list[ClassBalance]:
@@ -256,5 +262,5 @@ def gap_report(balance: MassBalance, start_utc: datetime, period: Period = "quar
         Gap(period=str(labels[ends[j]]), supply_class=c, kg=float(growth[i, j]))
         for j in range(ends.size)
         for i, c in enumerate(UPMASS_CLASSES)
-        if growth[i, j] > 1e-6
+        if growth[i, j] > TOLERANCE_KG
     ]
