@@ -1,4 +1,6 @@
-"""Scalar twins against the vector rules they copy: the conical shadow
+"""Scalar twins against the vector rules they copy: WGS84 geodetic coordinates
+(:func:`~stationplan.orbit.frames.geodetic_scalar` vs
+:func:`~stationplan.orbit.frames.itrs_to_geodetic`) and the conical shadow
 (:func:`~stationplan.orbit.shadow.shadow_fraction_scalar` /
 :func:`~stationplan.orbit.shadow.shadow_depths_scalar` vs their vector forms).
 
@@ -9,8 +11,10 @@ are the rule.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from stationplan.orbit.constants import AU_KM, R_EQ_KM, R_SUN_KM
+from stationplan.orbit.constants import AU_KM, R_EQ_KM, R_SUN_KM, WGS84_E2, WGS84_F
+from stationplan.orbit.frames import geodetic_scalar, geodetic_to_itrs, itrs_to_geodetic
 from stationplan.orbit.shadow import (
     shadow_depths,
     shadow_depths_scalar,
@@ -22,6 +26,73 @@ from stationplan.orbit.shadow import (
 def as_tuple(row: np.ndarray) -> tuple[float, float, float]:
     x, y, z = row.tolist()
     return x, y, z
+
+
+# --------------------------------------------------------------------- geodetic
+
+
+def geodetic_points() -> np.ndarray:
+    """Earth-fixed positions (N, 3) km: on the polar axis (x = y = 0) and at latitude
+    +-90 deg from the forward formula, 1e-3 deg from the poles and the equator, the
+    equator, mid latitudes, all longitude quadrants, heights from 5 km below the ellipsoid
+    to the Moon's distance; plus 500 random ones from 6300 to 50,000 km."""
+    lats = [-90.0, -89.999, -51.6, -10.0, -0.001, 0.0, 0.001, 30.0, 51.6, 89.999, 90.0]
+    lons = [-180.0, -135.0, -60.0, 0.0, 45.0, 90.0, 179.5]
+    heights_m = [-5e3, 0.0, 150e3, 400e3, 2000e3, 35786e3, 384400e3]
+    rows = [geodetic_to_itrs(lat, lon, h) for lat in lats for lon in lons for h in heights_m]
+    axis = [[0.0, 0.0, z] for z in (6356.0, -6356.0, 6800.0, -6800.0, 42164.0)]
+    rng = np.random.default_rng(12)
+    random = rng.normal(size=(500, 3))
+    random *= (rng.uniform(6300.0, 50000.0, 500) / np.linalg.norm(random, axis=1))[:, None]
+    return np.vstack([np.array(rows), np.array(axis), random])
+
+
+def test_geodetic_scalar_agrees_with_the_vector_rule() -> None:
+    """Latitude and longitude to 1e-12 deg, height to 1e-12 relative (1e-9 km near the
+    ground); measured 3e-14 deg and 1e-12 km."""
+    r = geodetic_points()
+    vector = itrs_to_geodetic(r)
+    scalar = np.array([geodetic_scalar(*as_tuple(row)) for row in r])
+    assert np.all(np.isfinite(vector.alt_km)) and np.all(np.isfinite(scalar))
+    np.testing.assert_allclose(scalar[:, 0], vector.lat_deg, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(scalar[:, 1], vector.lon_deg, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(scalar[:, 2], vector.alt_km, rtol=1e-12, atol=1e-9)
+    assert np.count_nonzero(np.abs(scalar[:, 0]) == 90.0) >= 5  # the polar axis
+    assert np.count_nonzero(scalar[:, 0] == 0.0) >= 7  # the equator
+
+
+@pytest.mark.parametrize("z_km", [6356.0, -6800.0, 42164.0])
+def test_geodetic_scalar_on_the_polar_axis(z_km: float) -> None:
+    """Exactly on the axis: latitude +-90 deg, longitude 0, height |z| - b."""
+    b_km = R_EQ_KM * (1.0 - WGS84_F)  # polar radius
+    lat, lon, h = geodetic_scalar(0.0, 0.0, z_km)
+    assert lat == (90.0 if z_km > 0 else -90.0) and lon == 0.0
+    assert h == pytest.approx(abs(z_km) - b_km, abs=1e-9)
+
+
+def test_geodetic_round_trip() -> None:
+    """WGS84 forward formula -> the vector rule and its scalar twin: 1 micrometre and
+    1e-11 deg from 0 to 36,000 km."""
+    lat = np.radians(np.array([-89.9, -51.6, -10.0, 0.0, 30.0, 51.6, 89.99]))
+    lon = np.radians(np.array([-179.0, -60.0, 0.0, 45.0, 90.0, 135.0, 179.5]))
+    for h in (0.0, 150.0, 400.0, 2000.0, 35786.0):
+        n = R_EQ_KM / np.sqrt(1 - WGS84_E2 * np.sin(lat) ** 2)
+        r = np.column_stack(
+            (
+                (n + h) * np.cos(lat) * np.cos(lon),
+                (n + h) * np.cos(lat) * np.sin(lon),
+                (n * (1 - WGS84_E2) + h) * np.sin(lat),
+            )
+        )
+        vector = itrs_to_geodetic(r)
+        scalar = np.array([geodetic_scalar(*as_tuple(row)) for row in r])
+        for got_lat, got_lon, got_h in (
+            (vector.lat_deg, vector.lon_deg, vector.alt_km),
+            (scalar[:, 0], scalar[:, 1], scalar[:, 2]),
+        ):
+            np.testing.assert_allclose(got_lat, np.degrees(lat), atol=1e-11)
+            np.testing.assert_allclose(got_lon, np.degrees(lon), atol=1e-11)
+            np.testing.assert_allclose(got_h, h, atol=1e-9)
 
 
 # --------------------------------------------------------------------- conical shadow

@@ -51,17 +51,19 @@ from skyfield.sgp4lib import TEME, theta_GMST1982
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
-from stationplan.orbit.constants import (
-    AU_KM,
-    EGM2008_MU_KM3_S2,
-    EGM2008_R_KM,
-    R_EQ_KM,
-    R_SUN_KM,
-    WGS84_F,
+from stationplan.orbit.constants import AU_KM
+from stationplan.orbit.frames import geodetic_scalar, itrs_to_geodetic
+from stationplan.orbit.gravity import (
+    MAX_ZONAL_DEGREE,
+    gravity_acceleration_km_s2,
+    gravity_acceleration_scalar,
 )
-from stationplan.orbit.frames import itrs_to_geodetic
-from stationplan.orbit.gravity import MAX_ZONAL_DEGREE, ZONAL_J, gravity_acceleration_km_s2
-from stationplan.orbit.shadow import as_vectors, shadow_fraction
+from stationplan.orbit.shadow import (
+    as_vectors,
+    shadow_depths_scalar,
+    shadow_fraction,
+    shadow_fraction_scalar,
+)
 from stationplan.orbit.spaceweather import SpaceWeather
 from stationplan.orbit.timescale import DAY_S, ephemeris, offset, utc_jd_parts
 
@@ -146,17 +148,6 @@ def _as_vectors(name: str, value: ArrayLike) -> NDArray[np.float64]:
     return as_vectors(name, value, source="forces")
 
 
-def geodetic_wgs84(
-    r_ecef_km: ArrayLike,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """WGS84 geodetic latitude (deg), longitude (deg, -180..180) and height (km), each (N,),
-    of Earth-fixed positions: :func:`stationplan.orbit.frames.itrs_to_geodetic`. Latitude and
-    height do not depend on the rotation about z, so TEME positions give the right height too.
-    """
-    g = itrs_to_geodetic(_as_vectors("r_ecef_km", r_ecef_km))
-    return g.lat_deg, g.lon_deg, g.alt_km
-
-
 # --------------------------------------------------------------------- dynamics
 
 
@@ -216,7 +207,6 @@ class Dynamics:
             SOLAR_PRESSURE_N_M2 * force.reflectivity * force.srp_area_m2 / force.mass_kg * 1e-3
         )
         # Plain-float copies for the one-state path (rhs_scalar).
-        self._zonal = [(n, ZONAL_J[n]) for n in range(2, force.zonal_degree + 1)]
         self._sun_rows: list[list[float]] = self._sun_teme_km.tolist()
         self._weather_rows = [
             ([f], [fa], ap[None, :])
@@ -243,7 +233,8 @@ class Dynamics:
         r_pef = np.column_stack(
             (c * r_km[:, 0] + s * r_km[:, 1], c * r_km[:, 1] - s * r_km[:, 0], r_km[:, 2])
         )
-        lat, lon, h = geodetic_wgs84(r_pef)
+        g = itrs_to_geodetic(r_pef)
+        lat, lon, h = g.lat_deg, g.lon_deg, g.alt_km
         rho = np.zeros(t_s.shape[0])
         low = h < DRAG_CEILING_KM
         if not np.any(low):
@@ -293,30 +284,17 @@ class Dynamics:
 
     def rhs_scalar(self, t_s: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
         """d(state)/dt for one state ``y`` = (r km, v km/s) at ``t_s``: the same physics as
-        :meth:`acceleration_km_s2` written on plain floats, about 6x faster for a single
-        state (numpy's per-call overhead dominates 3-vectors). The integrator calls this."""
+        :meth:`acceleration_km_s2` on plain floats, through the scalar twins of the gravity,
+        geodetic and shadow rules (numpy's per-call overhead dominates 3-vectors). The
+        integrator calls this."""
         x, yy, z, vx, vy, vz = y.tolist()
         force = self.force
-        r2 = x * x + yy * yy + z * z
-        r = math.sqrt(r2)
-        s = z / r
-        radial = polar = 0.0
-        if self._zonal:
-            ratio = EGM2008_R_KM / r
-            ratio_n, p_prev, p, dp = ratio, 1.0, s, 1.0
-            for m, j_m in self._zonal:
-                n = m - 1
-                p_prev, p = p, ((2 * n + 1) * s * p - n * p_prev) / m
-                dp = m * p_prev + s * dp
-                ratio_n *= ratio
-                radial += j_m * ratio_n * ((m + 1) * p + s * dp)
-                polar += j_m * ratio_n * dp
-        k = EGM2008_MU_KM3_S2 / r2
-        kr = k * (radial - 1.0) / r
-        ax, ay, az = kr * x, kr * yy, kr * z - k * polar
+        ax, ay, az = gravity_acceleration_scalar(x, yy, z, force.zonal_degree)
 
         if force.drag and self._cd_area_mass_m2_kg > 0.0:
-            lat, lon, h = _geodetic_scalar(x, yy, z, self._theta0_rad + self.earth_rate_rad_s * t_s)
+            theta = self._theta0_rad + self.earth_rate_rad_s * t_s  # TEME -> PEF
+            c, s = math.cos(theta), math.sin(theta)
+            lat, lon, h = geodetic_scalar(c * x + s * yy, c * yy - s * x, z)
             if h < DRAG_CEILING_KM:
                 slot = min(
                     max(int((t_s + self._slot_offset_s) // _SLOT_S), 0), len(self._weather_rows) - 1
@@ -333,10 +311,10 @@ class Dynamics:
                 ax, ay, az = ax - q * ux, ay - q * uy, az - q * uz
 
         if force.srp and self._srp_km_s2 > 0.0:
-            sx, sy, sz = self._sun_scalar(t_s)
-            dx, dy, dz = sx - x, sy - yy, sz - z
+            sun = self._sun_scalar(t_s)
+            dx, dy, dz = sun[0] - x, sun[1] - yy, sun[2] - z
             dn = math.sqrt(dx * dx + dy * dy + dz * dz)
-            nu = _conical_scalar(*_disc_angles(r, dn, -(x * dx + yy * dy + z * dz) / (r * dn)))
+            nu = shadow_fraction_scalar((x, yy, z), sun)
             q = nu * self._srp_km_s2 * (AU_KM / dn) ** 2 / dn
             ax, ay, az = ax - q * dx, ay - q * dy, az - q * dz
         return np.array((vx, vy, vz, ax, ay, az))
@@ -350,72 +328,22 @@ class Dynamics:
 
     def shadow_boundaries(self) -> list[Callable[[float, NDArray[np.float64]], float]]:
         """Functions of (t_s, state), rad, that change sign where the solar flux stops being
-        smooth: the edge of the penumbra (c = a + b) and of the umbra (c = b - a). Empty
-        when SRP is off. The integrator restarts at their roots so that no step straddles
-        a shadow edge (the flux has unbounded second derivative there; stepping over it
-        costs about 1 m per day for the ISS instead of a few mm)."""
+        smooth: the edge of the penumbra (c = a + b) and of the umbra (c = b - a), the depths
+        of :func:`~stationplan.orbit.shadow.shadow_depths` (the eclipse search's rule) on
+        floats. Empty when SRP is off. The integrator restarts at their roots so that no
+        step straddles a shadow edge (the flux has unbounded second derivative there;
+        stepping over it costs about 1 m per day for the ISS instead of a few mm)."""
         if not (self.force.srp and self._srp_km_s2 > 0.0):
             return []
 
-        def angles(t_s: float, y: NDArray[np.float64]) -> tuple[float, float, float]:
-            x, yy, z = float(y[0]), float(y[1]), float(y[2])
-            sx, sy, sz = self._sun_scalar(t_s)
-            dx, dy, dz = sx - x, sy - yy, sz - z
-            r = math.sqrt(x * x + yy * yy + z * z)
-            dn = math.sqrt(dx * dx + dy * dy + dz * dz)
-            return _disc_angles(r, dn, -(x * dx + yy * dy + z * dz) / (r * dn))
+        def depths(t_s: float, y: NDArray[np.float64]) -> tuple[float, float]:
+            x, yy, z = y[:3].tolist()
+            return shadow_depths_scalar((x, yy, z), self._sun_scalar(t_s))
 
         def penumbra(t_s: float, y: NDArray[np.float64]) -> float:
-            a, b, c = angles(t_s, y)
-            return c - (a + b)
+            return depths(t_s, y)[0]
 
         def umbra(t_s: float, y: NDArray[np.float64]) -> float:
-            a, b, c = angles(t_s, y)
-            return c - (b - a)
+            return depths(t_s, y)[1]
 
         return [penumbra, umbra]
-
-
-def _disc_angles(r_km: float, d_km: float, cos_c: float) -> tuple[float, float, float]:
-    """Apparent radii of the Sun (a) and the Earth (b) and their separation (c), rad, seen
-    from a satellite at |r| = ``r_km``, ``d_km`` from the Sun (Montenbruck & Gill 3.4.2)."""
-    a = math.asin(min(R_SUN_KM / d_km, 1.0))
-    b = math.asin(min(R_EQ_KM / r_km, 1.0))
-    return a, b, math.acos(min(max(cos_c, -1.0), 1.0))
-
-
-def _geodetic_scalar(x: float, y: float, z: float, theta_rad: float) -> tuple[float, float, float]:
-    """:func:`geodetic_wgs84` for one TEME position rotated by GMST ``theta_rad``."""
-    c, s = math.cos(theta_rad), math.sin(theta_rad)
-    xp, yp = c * x + s * y, c * y - s * x
-    p = math.hypot(xp, yp)
-    a, f = R_EQ_KM, WGS84_F
-    b = a * (1.0 - f)
-    e2 = f * (2.0 - f)
-    ep2 = e2 / (1.0 - e2)
-    beta = math.atan2(z, (1.0 - f) * p)
-    phi = beta
-    for _ in range(2):
-        phi = math.atan2(z + ep2 * b * math.sin(beta) ** 3, p - e2 * a * math.cos(beta) ** 3)
-        beta = math.atan2((1.0 - f) * math.sin(phi), math.cos(phi))
-    sphi = math.sin(phi)
-    h = p * math.cos(phi) + z * sphi - a * math.sqrt(1.0 - e2 * sphi * sphi)
-    return math.degrees(phi), math.degrees(math.atan2(yp, xp)), h
-
-
-def _conical_scalar(a: float, b: float, c: float) -> float:
-    """:func:`shadow_fraction` (conical) from the angles of :func:`_disc_angles`."""
-    if c >= a + b:
-        return 1.0
-    if c <= b - a:
-        return 0.0
-    if c < a - b:
-        return 1.0 - (b / a) ** 2
-    x = (c * c + a * a - b * b) / (2.0 * c)
-    y = math.sqrt(max(a * a - x * x, 0.0))
-    area = (
-        a * a * math.acos(min(max(x / a, -1.0), 1.0))
-        + b * b * math.acos(min(max((c - x) / b, -1.0), 1.0))
-        - c * y
-    )
-    return 1.0 - area / (math.pi * a * a)

@@ -47,7 +47,8 @@ from sgp4.api import SGP4_ERRORS, Satrec
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
-from stationplan.orbit.forces import Dynamics, ForceModel, _geodetic_scalar, geodetic_wgs84
+from stationplan.orbit.forces import Dynamics, ForceModel
+from stationplan.orbit.frames import geodetic_scalar, itrs_to_geodetic
 from stationplan.orbit.spaceweather import date_of_jd_utc, jd_utc_of_date
 from stationplan.orbit.timescale import DAY_S, offset, timescale
 
@@ -167,7 +168,9 @@ def _integrate(
     sign = 1.0 if bound_s > 0.0 else -1.0
 
     def below(t_s: float, y: NDArray[np.float64]) -> float:
-        return _geodetic_scalar(float(y[0]), float(y[1]), float(y[2]), 0.0)[2] - stop_altitude_km
+        # the height does not depend on the rotation about z: TEME serves as Earth-fixed
+        x, yy, z = y[:3].tolist()
+        return geodetic_scalar(x, yy, z)[2] - stop_altitude_km
 
     def solve(
         t_a: float, t_b: float, y_a: NDArray[np.float64], events: list[_Event], step: float | None
@@ -301,7 +304,8 @@ def propagate_cowell(
             )
         )
     if not problems:
-        height = float(geodetic_wgs84(r0)[2][0])
+        # the height does not depend on the rotation about z: TEME serves as Earth-fixed
+        height = float(itrs_to_geodetic(r0[None, :]).alt_km[0])
         if height < stop_altitude_km:
             problems.append(
                 Problem(
