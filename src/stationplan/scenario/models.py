@@ -483,6 +483,28 @@ class Vehicle(StrictModel):
     docked_duration_days: float = Field(
         default=180.0, gt=0, le=400, description="Typical time docked to the station (days)."
     )
+    launch_record_family: Literal["Soyuz", "Progress", "Dragon", "Cygnus", "HTV", "ATV"] | None = (
+        Field(
+            default=None,
+            description="Family of the launch record (ISS visiting vehicles 2000-2015) whose "
+            "flights and losses give this vehicle's loss probability; omit to match the family "
+            "from the vehicle's name, or to use the pooled record when no family matches.",
+        )
+    )
+    loss_probability: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Probability that a flight is lost to the station (launch failure or "
+        "loss before docking); overrides the launch record; omit to estimate it from there.",
+    )
+    mean_slip_days: float = Field(
+        default=10.0,
+        ge=0,
+        le=365,
+        description="Mean launch slip behind the manifest date (days; slips are drawn from an "
+        "exponential distribution of this mean). The 10-day default is an assumption.",
+    )
 
     @model_validator(mode="after")
     def _role_capacity(self) -> Vehicle:
