@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,6 +241,37 @@ def test_events_eclipse_json(tmp_path: Path) -> None:
         assert p["umbra_exit_utc"] < p["penumbra_exit_utc"]
         assert all(p[k].endswith("Z") for k in p if k.endswith("_utc"))
         assert 0 < p["umbra_s"] < p["shadow_s"] < 40 * 60
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [
+        ("eclipse", "penumbra_entry_utc,umbra_entry_utc,umbra_exit_utc,penumbra_exit_utc,"),
+        ("node", "time_utc,kind"),
+        ("contact", "aos_utc,los_utc,max_elevation_utc,max_elevation_deg,duration_s,"),
+    ],
+)
+def test_events_csv_and_json_agree(tmp_path: Path, kind: str, columns: str) -> None:
+    """The same records in both formats; times ISO 8601 UTC with Z to the millisecond."""
+    f = tmp_path / "iss.tle"
+    f.write_text(ISS_TLE, encoding="utf-8")
+    args = ["events", str(f), "--start", "2015-03-27T00:00:00Z", "--end", "2015-03-27T12:00:00Z"]
+    args += ["--kind", kind, "--station", "45.92,63.342,100"]
+    as_json = runner.invoke(app, args)
+    as_csv = runner.invoke(app, [*args, "--format", "csv"])
+    assert as_json.exit_code == 0 and as_csv.exit_code == 0, (as_json.output, as_csv.output)
+    records = json.loads(as_json.stdout)
+    lines = as_csv.stdout.splitlines()
+    assert lines[0].startswith(columns)
+    rows = list(csv.DictReader(lines))
+    assert records and len(rows) == len(records)
+    for row, record in zip(rows, records, strict=True):
+        assert list(row) == list(record)
+        for key, value in record.items():
+            if key.endswith("_utc") and value is not None:
+                assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", value), value
+            text = "" if value is None else str(value).lower() if isinstance(value, bool) else value
+            assert row[key] == str(text)
 
 
 def test_windows_tma16m_csv_and_bad_site(tmp_path: Path) -> None:

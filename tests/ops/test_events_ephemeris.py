@@ -4,7 +4,7 @@ and their request checks."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,7 +14,13 @@ import pytest
 from stationplan.errors import ArgumentError
 from stationplan.ops.choices import EventKind, Frame
 from stationplan.ops.ephemeris import PropagateRequest, propagate
-from stationplan.ops.events import EventsRequest, find_events
+from stationplan.ops.events import (
+    Contact,
+    EclipsePassUtc,
+    EventsRequest,
+    NodeCrossing,
+    find_events,
+)
 from stationplan.ops.requests import make_request
 from tests.ops.test_windows import ISS_TLE
 
@@ -32,8 +38,8 @@ def tle(tmp_path: Path) -> Path:
     return f
 
 
-def _utc(text: object) -> datetime:
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def test_node_crossings(tle: Path) -> None:
@@ -41,10 +47,13 @@ def test_node_crossings(tle: Path) -> None:
     ascending ones one period apart (the nodal period differs from 5555.2 s by the J2 drift
     of perigee, a few seconds)."""
     answer = find_events(make_request(EventsRequest, {"elements_file": tle, "kind": "node", **DAY}))
-    kinds = [r["kind"] for r in answer.records]
+    records = [r for r in answer.records if isinstance(r, NodeCrossing)]
+    assert len(records) == len(answer.records)
+    kinds = [r.kind for r in records]
     assert 31 <= len(kinds) <= 32
     assert all(a != b for a, b in pairwise(kinds))
-    ascending = [_utc(r["time_utc"]) for r in answer.records if r["kind"] == "ascending_node"]
+    assert all(r.time_utc.tzinfo is UTC for r in records)
+    ascending = [r.time_utc for r in records if r.kind == "ascending_node"]
     gaps = np.diff([t.timestamp() for t in ascending])
     assert np.all(np.abs(gaps - 5555.2) < 20)
     assert answer.kind is EventKind.node and answer.notes == [] and answer.skipped == []
@@ -65,12 +74,12 @@ def test_contacts_over_a_site(tle: Path) -> None:
     )
     assert answer.records
     for p in answer.records:
-        aos, top, los = _utc(p["aos_utc"]), _utc(p["max_elevation_utc"]), _utc(p["los_utc"])
-        assert aos <= top <= los
-        assert float(p["max_elevation_deg"]) >= 10  # above the mask, by definition of a pass
-        assert float(p["duration_s"]) == pytest.approx((los - aos).total_seconds(), abs=0.1)
+        assert isinstance(p, Contact)
+        assert p.aos_utc <= p.max_elevation_utc <= p.los_utc
+        assert p.max_elevation_deg >= 10  # above the mask, by definition of a pass
+        assert p.duration_s == pytest.approx((p.los_utc - p.aos_utc).total_seconds(), abs=1e-3)
         # a LEO pass above 10 deg lasts well under the ~11 min horizon-to-horizon maximum
-        assert 0 < float(p["duration_s"]) < 660
+        assert 0 < p.duration_s < 660
 
 
 def test_events_stop_where_sgp4_stops(tle: Path) -> None:
@@ -87,7 +96,9 @@ def test_events_stop_where_sgp4_stops(tle: Path) -> None:
     )
     assert answer.notes == [DECAY_NOTE + "; events end there"]
     assert answer.records
-    last = max(_utc(r["penumbra_exit_utc"]) for r in answer.records)
+    passes = [r for r in answer.records if isinstance(r, EclipsePassUtc)]
+    assert len(passes) == len(answer.records)
+    last = max(p.penumbra_exit_utc for p in passes)
     assert last <= _utc("2018-08-31T16:56:09Z")
 
 

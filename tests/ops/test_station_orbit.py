@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -152,12 +153,12 @@ def test_contact_trend_agrees_with_root_found_passes(elements: ElementSet) -> No
             gs.altitude_m,
             gs.min_elevation_deg,
         )
-        minutes = sum(float(p["duration_s"]) for p in passes) / 60.0
+        minutes = sum(p.duration_s for p in passes) / 60.0
         assert abs(sample.contact_min_per_day - minutes) <= 0.5 * len(passes) + 0.05, (
             gs.name,
             day,
         )
-        long_ones = [p for p in passes if float(p["duration_s"]) >= TREND_STEP_S]
+        long_ones = [p for p in passes if p.duration_s >= TREND_STEP_S]
         assert len(long_ones) <= sample.passes_per_day <= len(passes), (gs.name, day)
         checked += len(passes)
     assert checked > 30  # Mid, Korolev and Equator see several passes a day
@@ -207,9 +208,31 @@ def test_orbit_section(mini: Scenario) -> None:
     (contacts,) = orbit.contacts
     assert contacts.window_days == 7
     assert contacts.passes_per_day == pytest.approx(contacts.passes / 7)
-    first = [float(p["duration_s"]) / 60 for p in contacts.first_passes]
+    first = [p.duration_s / 60 for p in contacts.first_passes]
     assert contacts.longest_pass_min >= max(first)  # of all the week's passes, not only these
     assert len(contacts.first_passes) == 5
+    for p in contacts.first_passes:
+        assert orbit.analysis_start_utc <= p.aos_utc <= p.max_elevation_utc <= p.los_utc
+        assert p.duration_s == pytest.approx((p.los_utc - p.aos_utc).total_seconds(), abs=0.05)
+    # eclipses of the first day: boundaries in time order, each leaving the state it entered
+    boundaries = orbit.eclipse_events
+    assert boundaries and all(
+        a.time_utc < b.time_utc and a.to_state == b.from_state for a, b in pairwise(boundaries)
+    )
+    assert all(b.time_utc - orbit.analysis_start_utc <= timedelta(days=1) for b in boundaries)
+    # plan.json keeps the keys "from" and "to", and reads back
+    dumped = orbit.model_dump(mode="json")
+    assert set(dumped["eclipse_events"][0]) == {"time_utc", "kind", "from", "to"}
+    assert set(dumped["contacts"][0]["first_passes"][0]) == {
+        "aos_utc",
+        "los_utc",
+        "max_elevation_utc",
+        "max_elevation_deg",
+        "duration_s",
+        "clipped_start",
+        "clipped_end",
+    }
+    assert type(orbit).model_validate_json(orbit.model_dump_json()) == orbit
     assert [c.date_utc for c in orbit.contact_trend] == [utc(2025, 1, 5)]  # no quarter inside
     assert orbit.sgp4_failure is None
 

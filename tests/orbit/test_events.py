@@ -3,20 +3,22 @@
 Reference: the same state functions sampled every second over a day (an independent method:
 no bisection, no search step). Element set: ISS 2015-03-27 (../shared/data/tle/iss), which
 SGP4 propagates without failure over the whole following year (checked below).
+
+Records carry aware UTC datetimes; where a test wants text it is Skyfield's own ``utc_iso``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 from skyfield.timelib import Time
 
-from stationplan.orbit import events, frames
-from stationplan.orbit.constants import AU_KM, MU_KM3_S2
-from stationplan.orbit.elements import ElementSet, read_elements
+from stationplan.orbit import events, frames, plane
+from stationplan.orbit.constants import AU_KM, MU_KM3_S2, R_EQ_KM
+from stationplan.orbit.elements import ElementSet, read_elements, summarize
 from stationplan.orbit.propagate import propagate_sgp4, sgp4_limit
 from stationplan.orbit.shadow import R_EARTH_KM, R_SUN_KM, shadow_depths
 from stationplan.orbit.timescale import offset, timescale
@@ -41,11 +43,10 @@ def state(iss: ElementSet) -> events.StateFunction:
     return fn
 
 
-def _seconds(iso: list[str], t0: Time) -> np.ndarray:
+def _seconds(times: list[datetime], t0: Time) -> np.ndarray:
     base = t0.utc_datetime()
-    return np.array(
-        [(datetime.fromisoformat(s.replace("Z", "+00:00")) - base).total_seconds() for s in iso]
-    )
+    assert all(t.tzinfo is UTC for t in times)  # aware UTC datetimes
+    return np.array([(t - base).total_seconds() for t in times])
 
 
 def _brute(values: np.ndarray) -> np.ndarray:
@@ -92,35 +93,55 @@ def test_contacts_match_brute_force(state: events.StateFunction) -> None:
     edges = _brute(up)
     found = []
     for p in passes:
-        if not p["clipped_start"]:
-            found.append(p["aos_utc"])
-        if not p["clipped_end"]:
-            found.append(p["los_utc"])
+        if not p.clipped_start:
+            found.append(p.aos_utc)
+        if not p.clipped_end:
+            found.append(p.los_utc)
     _match(_seconds(found, t0), edges)
     for p in passes:
-        i0, i1 = (_seconds([p["aos_utc"], p["los_utc"]], t0)).astype(int)
-        assert abs(p["max_elevation_deg"] - elev[i0 : i1 + 2].max()) < 0.01
+        i0, i1 = (_seconds([p.aos_utc, p.los_utc], t0)).astype(int)
+        assert abs(p.max_elevation_deg - elev[i0 : i1 + 2].max()) < 0.01
+        assert p.aos_utc <= p.max_elevation_utc <= p.los_utc
+        assert p.duration_s == pytest.approx((p.los_utc - p.aos_utc).total_seconds(), abs=1e-3)
     # the 19:41 UTC pass over Baikonur, an hour before Soyuz TMA-16M lifted off, is near zenith
-    assert any(p["max_elevation_deg"] > 80 for p in passes)
+    assert any(p.max_elevation_deg > 80 for p in passes)
 
 
-def test_sunlit_fraction_and_beta(state: events.StateFunction) -> None:
+def _unit(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = x / np.linalg.norm(x, axis=1)[:, None]
+    return out
+
+
+def test_sunlit_fraction_and_beta(iss: ElementSet, state: events.StateFunction) -> None:
+    """Root-found eclipses against the plane model of ``orbit.plane`` over one day.
+
+    Beta from the osculating plane (normal r x v of the SGP4 states) and from the secular
+    plane (``plane_normal_teme`` at the element set's node and inclination) agree within
+    0.1 deg: short-period terms move beta by hundredths of a degree. The sunlit fraction of
+    each orbit from the root-found umbra times (1 - umbra_s / nodal period) agrees with
+    ``plane.sunlit_fraction`` (cylindrical shadow, Vallado sec. 5.3) within 0.02.
+    """
     t0 = timescale().utc(2015, 3, 27, 6)
     t1 = offset(t0, SPAN_S)
-    fractions = events.sunlit_fraction_per_orbit(state, t0, t1)
-    assert len(fractions) >= 14
     grid = offset(t0, np.arange(0.0, SPAN_S, 10.0))
     r, v = state(grid)
-    beta = events.beta_angle_deg(r, v, grid)
-    # orbit geometry: with |beta| below ~70 deg the ISS sees an eclipse each orbit; the sunlit
-    # fraction is 1 - arccos(sqrt(h^2 + 2 R h) / ((R + h) cos beta)) / pi (Vallado sec. 5.3)
-    h, R = 400.0, 6378.137
-    expected = (
-        1
-        - np.arccos(np.sqrt(h**2 + 2 * R * h) / ((R + h) * np.cos(np.radians(beta.mean())))) / np.pi
+    beta = plane.beta_deg(_unit(np.cross(r, v)), grid)
+    altitude_km = float(np.mean(np.linalg.norm(r, axis=1))) - R_EQ_KM
+    mean = summarize(iss)
+    epoch_jd_tt = float(timescale().from_datetime(mean.epoch_utc).tt)
+    normal = plane.plane_normal_teme(
+        grid, epoch_jd_tt, mean.raan_deg, mean.inclination_deg, mean.mean_altitude_km
     )
-    got = np.mean([f["sunlit_fraction"] for f in fractions])
-    assert abs(got - expected) < 0.02
+    secular = plane.beta_deg(normal, grid)
+    assert np.abs(beta - secular).max() < 0.1
+    nodes = [e.jd_tt for e in events.node_crossings(state, t0, t1) if e.kind == "ascending_node"]
+    period_s = float(np.mean(np.diff(nodes))) * SPAN_S
+    passes = [p for p in events.eclipse_passes(state, t0, t1) if not p.clipped_end]
+    assert len(passes) >= 14
+    got = 1.0 - np.array([p.umbra_s for p in passes]) / period_s
+    expected = plane.sunlit_fraction(beta, altitude_km)
+    # with |beta| below ~70 deg the ISS sees an eclipse each orbit
+    assert abs(got.mean() - expected.mean()) < 0.02
 
 
 # ---------------------------------------------------------------- eclipses over a whole year
@@ -160,7 +181,7 @@ def test_year_search_matches_brute_force_by_day(
     _match(sec[mine], brute)
     # each event goes to the state the samples see just after it
     after = shadow[np.ceil(sec[mine]).astype(int)]
-    to = [e.detail["to"] for e, m in zip(found, mine, strict=True) if m]
+    to = [e.to_state for e, m in zip(found, mine, strict=True) if m]
     assert [NAMES[int(s)] for s in after] == to
 
 
@@ -172,9 +193,9 @@ def test_year_events_are_distinct_and_consistent(year: Year, state: events.State
     assert len({e.time_utc for e in found}) == len(found)
     state_then = NAMES[int(events.shadow_state(state(t0)[0], t0)[0])]
     for e in found:
-        assert e.detail["from"] == state_then, e
-        state_then = e.detail["to"]
-    kinds = {(e.detail["from"], e.detail["to"]): e.kind for e in found}
+        assert e.from_state == state_then, e
+        state_then = e.to_state
+    kinds = {(e.from_state, e.to_state): e.kind for e in found}
     assert kinds == {
         ("sunlit", "penumbra"): "penumbra_entry",
         ("penumbra", "umbra"): "umbra_entry",
@@ -193,7 +214,7 @@ def test_year_pass_count_matches_orbits_with_shadow(
     nodes = [e.jd_tt for e in events.node_crossings(state, t0, t1) if e.kind == "ascending_node"]
     tn = timescale().tt_jd(np.array(nodes))
     r, v = state(tn)
-    beta = np.abs(events.beta_angle_deg(r, v, tn))
+    beta = np.abs(plane.beta_deg(_unit(np.cross(r, v)), tn))
     limit = np.degrees(
         np.arcsin(R_EARTH_KM / np.linalg.norm(r, axis=1)) + np.arcsin(R_SUN_KM / AU_KM)
     )
@@ -225,18 +246,38 @@ def test_year_passes_group_the_events(year: Year) -> None:
         assert p.umbra_exit_jd_tt < p.penumbra_exit_jd_tt
         assert p.umbra_s == pytest.approx((p.umbra_exit_jd_tt - p.umbra_entry_jd_tt) * SPAN_S)
         assert 0.0 < p.umbra_s < p.shadow_s < 2400.0
-    records = events.pass_records(passes[:3])
-    assert records[0]["penumbra_entry_utc"] == found[0].time_utc
-    assert set(records[0]) == {
-        "penumbra_entry_utc",
-        "umbra_entry_utc",
-        "umbra_exit_utc",
-        "penumbra_exit_utc",
-        "umbra_s",
-        "shadow_s",
-        "clipped_start",
-        "clipped_end",
-    }
+    # the same instants as aware UTC datetimes, converted all at once
+    timed = events.passes_utc(passes)
+    assert len(timed) == len(passes)
+    assert timed[0].penumbra_entry_utc == found[0].time_utc
+    boundaries = [e for e in found if e.kind == "penumbra_entry"]
+    assert [p.penumbra_entry_utc for p in timed] == [e.time_utc for e in boundaries]
+    umbra_entries = [e.time_utc for e in found if e.kind == "umbra_entry"]
+    assert [p.umbra_entry_utc for p in timed if p.umbra_entry_utc] == umbra_entries
+    for p, q in zip(passes, timed, strict=True):
+        assert (q.umbra_entry_utc is None) == (p.umbra_entry_jd_tt is None)
+        assert (q.umbra_exit_utc is None) == (p.umbra_exit_jd_tt is None)
+        assert (q.umbra_s, q.shadow_s) == (p.umbra_s, p.shadow_s)
+        assert (q.clipped_start, q.clipped_end) == (p.clipped_start, p.clipped_end)
+    # one in twenty against Skyfield's own scalar conversion, to the microsecond
+    for p, q in zip(passes[::20], timed[::20], strict=True):
+        assert q.penumbra_exit_utc == timescale().tt_jd(p.penumbra_exit_jd_tt).utc_datetime()
+
+
+def test_times_are_utc_datetimes_matching_skyfield(state: events.StateFunction) -> None:
+    """Every record time is an aware UTC datetime at the record's TT Julian date: Skyfield's
+    own ``utc_iso`` of that date gives the same text to the millisecond."""
+    t0 = timescale().utc(2015, 3, 27, 6)
+    t1 = offset(t0, SPAN_S)
+    timed: list[tuple[datetime, float]] = [
+        (e.time_utc, e.jd_tt) for e in events.eclipses(state, t0, t1)
+    ]
+    timed += [(e.time_utc, e.jd_tt) for e in events.node_crossings(state, t0, t1)]
+    for when, jd_tt in timed:
+        assert when.tzinfo is UTC
+        text = timescale().tt_jd(jd_tt).utc_iso(places=3)
+        assert abs((when - datetime.fromisoformat(text)).total_seconds()) <= 5e-4
+    assert events.passes_utc([]) == []
 
 
 def test_eclipses_do_not_depend_on_the_step(state: events.StateFunction) -> None:
@@ -319,7 +360,7 @@ def test_grazing_pass_shorter_than_a_second_is_found(
         assert 0.01 < shortest < 0.2
         entry, exit_ = (found[0], found[-1]) if column == 0 else (found[1], found[2])
         mid = timescale().tt_jd(0.5 * (entry.jd_tt + exit_.jd_tt))
-        assert NAMES[int(events.shadow_state(fn(mid)[0], mid)[0])] == entry.detail["to"]
+        assert NAMES[int(events.shadow_state(fn(mid)[0], mid)[0])] == entry.to_state
 
 
 def test_pass_clipped_by_the_span(state: events.StateFunction) -> None:

@@ -25,13 +25,14 @@ from numpy.typing import NDArray
 from scipy.interpolate import BarycentricInterpolator
 
 from stationplan.errors import ArgumentError
-from stationplan.orbit.timescale import as_time, iso_utc
+from stationplan.orbit.timescale import as_time
 from stationplan.report.ephemeris import (
     MU_EARTH_KM3_S2,
     ephemeris_csv,
     ephemeris_czml,
     ephemeris_oem,
 )
+from stationplan.scenario.fields import utc_iso
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 CREATED = datetime(2025, 2, 28, 9, 30, 0, tzinfo=UTC)
@@ -113,11 +114,13 @@ def test_csv_cartesian_header_and_rows(orbit: Orbit) -> None:
         np.testing.assert_allclose([float(f) for f in row[4:7]], v_row, rtol=0, atol=HALF_UM_S_KM_S)
 
 
-def test_csv_time_column_is_the_package_iso_utc(orbit: Orbit) -> None:
+def test_csv_time_column_is_the_package_utc_iso(orbit: Orbit) -> None:
+    """The one formatter (``utc_iso``), and the same text as Skyfield's own ``utc_iso``."""
     times, r, _ = orbit
     odd = [t + timedelta(microseconds=123_456) for t in times]
     rows = read_csv(ephemeris_csv(odd, r_km=r))
-    assert [row[0] for row in rows[1:]] == iso_utc(as_time(odd))
+    assert [row[0] for row in rows[1:]] == [utc_iso(t) for t in odd]
+    assert [row[0] for row in rows[1:]] == list(as_time(odd).utc_iso(places=3))
     assert rows[1][0] == "2025-03-01T12:00:00.123Z"
 
 
@@ -143,7 +146,7 @@ def test_csv_nan_rows_are_empty_fields(orbit_with_gap: Orbit) -> None:
     rows = read_csv(ephemeris_csv(times, r_km=r, v_km_s=v))
     assert len(rows) == N + 1
     for i in (5, 6, 7):
-        assert rows[i + 1] == [iso_utc(as_time(times[i]))[0], "", "", "", "", "", ""]
+        assert rows[i + 1] == [utc_iso(times[i]), "", "", "", "", "", ""]
     assert all(rows[5][1:])
 
 

@@ -106,13 +106,16 @@ def events_command(
         float, typer.Option("--min-elevation", help="Elevation mask (deg).")
     ] = 0.0,
     strict: StrictOption = False,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
     output: OutputOption = None,
 ) -> None:
-    """Find eclipse, ground-contact or node-crossing events; write them as JSON."""
-    import json
+    """Find eclipse, ground-contact or node-crossing events; write them as JSON or CSV.
 
+    Eclipses: one record per pass through the shadow. Times: ISO 8601 UTC, Z, to the ms.
+    """
     from stationplan.ops.events import EventsRequest, find_events
     from stationplan.ops.requests import make_request
+    from stationplan.report.tables import events_text
 
     labels = {**SPAN_LABELS, "min_elevation_deg": "--min-elevation", "object_id": "--object"}
     with handled(labels), destination(output) as emit:
@@ -131,7 +134,7 @@ def events_command(
         )
         answer = find_events(req)
         warn_all(answer.notes, answer.skipped)
-        emit(json.dumps(answer.records, indent=1, default=float) + "\n")
+        emit(events_text(answer, fmt))
 
 
 @app.command()

@@ -3,10 +3,11 @@ behind ``stationplan events``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import field_validator
 
@@ -17,11 +18,25 @@ from stationplan.ops.requests import SpanRequest, field_type, request_error
 from stationplan.ops.sites import parse_lat_lon
 from stationplan.orbit import events
 from stationplan.orbit.element_files import find_object, read_elements
+from stationplan.orbit.events import Contact, EclipsePassUtc, NodeCrossing
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.timescale import as_time
 from stationplan.scenario.models import GroundStation
 
+__all__ = [
+    "Contact",
+    "EclipsePassUtc",
+    "EventRecord",
+    "EventsAnswer",
+    "EventsRequest",
+    "NodeCrossing",
+    "find_events",
+]
+
 MAX_SPAN_DAYS = 366
+
+EventRecord = EclipsePassUtc | NodeCrossing | Contact
+"""One event found: an eclipse pass, a node crossing or a pass over a ground site."""
 
 if TYPE_CHECKING:
     Elevation = float
@@ -50,10 +65,15 @@ class EventsRequest(SpanRequest):
 
 @dataclass(frozen=True)
 class EventsAnswer:
-    """The events found, as JSON-ready records, and what the user should know."""
+    """The events found, in time order, and what the user should know.
+
+    ``records`` hold one type per kind: :class:`~stationplan.orbit.events.EclipsePassUtc` for
+    eclipses, :class:`~stationplan.orbit.events.NodeCrossing` for nodes and
+    :class:`~stationplan.orbit.events.Contact` for contacts; times are aware UTC datetimes.
+    """
 
     kind: EventKind
-    records: list[dict[str, Any]]
+    records: Sequence[EventRecord]
     skipped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -71,10 +91,11 @@ def find_events(req: EventsRequest) -> EventsAnswer:
     end = until_sgp4_limit(el, req.start_utc, req.end_utc, "events", notes)
     state = sgp4_trajectory(el)
     a, b = as_time(req.start_utc), as_time(end)
+    records: Sequence[EventRecord]
     if req.kind is EventKind.eclipse:
-        records = events.pass_records(events.eclipse_passes(state, a, b))
+        records = events.passes_utc(events.eclipse_passes(state, a, b))
     elif req.kind is EventKind.node:
-        records = [e.as_dict() for e in events.node_crossings(state, a, b)]
+        records = events.node_crossings(state, a, b)
     else:
         assert req.station is not None
         lat, lon, alt = parse_lat_lon(req.station)

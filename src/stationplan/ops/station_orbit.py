@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stationplan.ops.assembly import StationBuild
 from stationplan.orbit import events, frames, plane
@@ -40,6 +40,34 @@ TREND_STEP_S = 30.0
 TREND_EVERY_MONTHS = 3
 
 
+class ContactPass(BaseModel):
+    """One pass of a station over a ground station (:func:`stationplan.orbit.events.contacts`:
+    mask crossings and the maximum bisected to 1 ms). A pass in view at the window start or
+    still in view at its end is clipped there and flagged."""
+
+    aos_utc: datetime = Field(description="Acquisition of signal: rise through the mask (UTC).")
+    los_utc: datetime = Field(description="Loss of signal: set through the mask (UTC).")
+    max_elevation_utc: datetime = Field(description="Time of the highest elevation (UTC).")
+    max_elevation_deg: float = Field(
+        description="Highest elevation above the local horizon, deg (to 0.001 deg)."
+    )
+    duration_s: float = Field(description="LOS - AOS, s (to 0.1 s).")
+    clipped_start: bool = Field(description="In view at the window start: AOS is that start.")
+    clipped_end: bool = Field(description="Still in view at the window end: LOS is that end.")
+
+
+class EclipseBoundary(BaseModel):
+    """One shadow boundary (:func:`stationplan.orbit.events.eclipses`: conical umbra and
+    penumbra, bisected to 1 ms). Serialised with the keys ``from`` and ``to``."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    time_utc: datetime = Field(description="First instant in the new state (UTC).")
+    kind: events.BoundaryKind = Field(description="Which boundary is crossed.")
+    from_state: events.ShadowName = Field(alias="from", description="State before.")
+    to_state: events.ShadowName = Field(alias="to", description="State after.")
+
+
 class ContactSummary(BaseModel):
     """Passes of a station over one ground station during the contact window."""
 
@@ -50,7 +78,7 @@ class ContactSummary(BaseModel):
     passes_per_day: float
     contact_min_per_day: float
     longest_pass_min: float
-    first_passes: list[dict[str, object]] = Field(description="The first few passes in detail.")
+    first_passes: list[ContactPass] = Field(description="The first few passes in detail.")
 
 
 class ContactTrendSample(BaseModel):
@@ -89,7 +117,9 @@ class StationOrbit(BaseModel):
     ground_track_utc: list[datetime]
     ground_track_lat_deg: list[float]
     ground_track_lon_deg: list[float]
-    eclipse_events: list[dict[str, object]] = Field(description="Umbra/penumbra, first day.")
+    eclipse_events: list[EclipseBoundary] = Field(
+        description="Penumbra and umbra entries and exits over the first day, in time order."
+    )
     beta: list[BetaSample] = Field(description="Daily, across the station's service.")
     beta_min_deg: float
     beta_max_deg: float
@@ -147,7 +177,7 @@ def _contacts(state: events.StateFunction, start: datetime, gs: GroundStation) -
     passes = events.contacts(
         state, t0, t1, gs.latitude_deg, gs.longitude_deg, gs.altitude_m, gs.min_elevation_deg
     )
-    minutes = [float(p["duration_s"]) / 60.0 for p in passes]
+    minutes = [p.duration_s / 60.0 for p in passes]
     return ContactSummary(
         ground_station=gs.name,
         min_elevation_deg=gs.min_elevation_deg,
@@ -156,7 +186,18 @@ def _contacts(state: events.StateFunction, start: datetime, gs: GroundStation) -
         passes_per_day=len(passes) / CONTACT_WINDOW_DAYS,
         contact_min_per_day=sum(minutes) / CONTACT_WINDOW_DAYS,
         longest_pass_min=max(minutes, default=0.0),
-        first_passes=[dict(p) for p in passes[:5]],
+        first_passes=[
+            ContactPass(
+                aos_utc=p.aos_utc,
+                los_utc=p.los_utc,
+                max_elevation_utc=p.max_elevation_utc,
+                max_elevation_deg=round(p.max_elevation_deg, 3),
+                duration_s=round(p.duration_s, 1),
+                clipped_start=p.clipped_start,
+                clipped_end=p.clipped_end,
+            )
+            for p in passes[:5]
+        ],
     )
 
 
@@ -235,7 +276,12 @@ def analyse_station_orbit(
     geo = frames.itrs_to_geodetic(r_itrs)
 
     t0 = as_time(start)
-    eclipse = [e.as_dict() for e in events.eclipses(state, t0, as_time(start + timedelta(days=1)))]
+    eclipse = [
+        EclipseBoundary(
+            time_utc=e.time_utc, kind=e.kind, from_state=e.from_state, to_state=e.to_state
+        )
+        for e in events.eclipses(state, t0, as_time(start + timedelta(days=1)))
+    ]
 
     days = time_grid(service_from, service_to, 86400.0)
     normal = plane.plane_normal_teme(

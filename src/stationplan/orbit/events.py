@@ -11,13 +11,19 @@ refined, then every boundary bisected to 1 ms by one small vectorised bisection
 (:func:`_bisect`). Memory is bounded by the chunk whatever the span. Shadow: conical umbra
 and penumbra of a spherical Earth (Montenbruck & Gill 2000, sec. 3.4.2; Vallado 2013
 Algorithm 34), Earth radius 6378.137 km, Sun radius 696,000 km.
+
+Results are typed records whose times are timezone-aware UTC ``datetime`` objects (Skyfield's
+``utc_datetime``, microsecond resolution, converted in one vectorised call per search) next to
+the TT Julian dates the searches work in; formatting them for people or files is the job of
+``stationplan.report``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +33,7 @@ from skyfield.timelib import Time
 from stationplan.orbit import frames
 from stationplan.orbit.constants import MU_KM3_S2
 from stationplan.orbit.shadow import shadow_depths
-from stationplan.orbit.timescale import DAY_S, iso_utc, offset, timescale
+from stationplan.orbit.timescale import DAY_S, offset, timescale, to_datetimes
 
 Array = NDArray[np.float64]
 Flags = NDArray[np.bool_]
@@ -35,6 +41,24 @@ StateFunction = Callable[[Time], tuple[Array, Array]]
 """A trajectory: Time (N epochs) -> TEME position (N, 3) km and velocity (N, 3) km/s."""
 
 SUNLIT, PENUMBRA, UMBRA = 0, 1, 2
+
+ShadowName = Literal["sunlit", "penumbra", "umbra"]
+"""A shadow state by name."""
+BoundaryKind = Literal["penumbra_entry", "umbra_entry", "umbra_exit", "penumbra_exit"]
+"""Which shadow boundary an :class:`Event` is."""
+NodeKind = Literal["ascending_node", "descending_node"]
+"""Which equator crossing a :class:`NodeCrossing` is."""
+
+SHADOW_NAMES: dict[int, ShadowName] = {SUNLIT: "sunlit", PENUMBRA: "penumbra", UMBRA: "umbra"}
+BOUNDARY_KINDS: dict[tuple[int, int], BoundaryKind] = {
+    (SUNLIT, PENUMBRA): "penumbra_entry",
+    (SUNLIT, UMBRA): "umbra_entry",
+    (PENUMBRA, UMBRA): "umbra_entry",
+    (UMBRA, PENUMBRA): "umbra_exit",
+    (UMBRA, SUNLIT): "umbra_exit",
+    (PENUMBRA, SUNLIT): "penumbra_exit",
+}
+"""The boundary crossed going from one shadow state to another."""
 
 ECLIPSE_STEP_S = 120.0
 """Coarse sampling step of the eclipse search (s); capped at an eighth of the orbital period."""
@@ -48,16 +72,48 @@ ROOT_TOL_S = 1e-3
 
 @dataclass(frozen=True)
 class Event:
-    """One event: its UTC time and what happened."""
+    """One shadow boundary (:func:`eclipses`): when, which, and the states on either side."""
 
-    time_utc: str
-    kind: str
-    detail: dict[str, Any]
-    jd_tt: float = 0.0
+    time_utc: datetime
+    """First instant in the new state, aware UTC (microsecond resolution)."""
+    kind: BoundaryKind
+    from_state: ShadowName
+    to_state: ShadowName
+    jd_tt: float
+    """The same instant as a TT Julian date (days)."""
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"time_utc": self.time_utc, "kind": self.kind, **self.detail}
+
+@dataclass(frozen=True)
+class NodeCrossing:
+    """One equator crossing (:func:`node_crossings`): TEME z changes sign."""
+
+    time_utc: datetime
+    """First instant on the new side of the equator, aware UTC (microsecond resolution)."""
+    kind: NodeKind
+    jd_tt: float
+    """The same instant as a TT Julian date (days)."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One pass over a ground site (:func:`contacts`): AOS, LOS and the highest elevation.
+
+    A pass in progress at the start of the span, or still open at its end, is clipped there
+    and flagged: its AOS (LOS) is then the span start (end).
+    """
+
+    aos_utc: datetime
+    """Acquisition of signal: the object rises through the elevation mask, aware UTC."""
+    los_utc: datetime
+    """Loss of signal: the object sets through the elevation mask, aware UTC."""
+    max_elevation_utc: datetime
+    """Time of the highest elevation of the pass, aware UTC."""
+    max_elevation_deg: float
+    """Highest elevation above the site's horizon (geodetic up), deg."""
+    duration_s: float
+    """LOS - AOS, s."""
+    clipped_start: bool
+    clipped_end: bool
 
 
 def shadow_state(r_teme_km: Array, t: Time) -> NDArray[np.int64]:
@@ -72,16 +128,6 @@ def shadow_state(r_teme_km: Array, t: Time) -> NDArray[np.int64]:
     state[pen < 0.0] = PENUMBRA
     state[umb <= 0.0] = UMBRA
     return state
-
-
-def beta_angle_deg(r_teme_km: Array, v_teme_km_s: Array, t: Time) -> Array:
-    """Beta angle (deg): the Sun's elevation above the orbit plane, per epoch."""
-    h = np.cross(np.atleast_2d(r_teme_km), np.atleast_2d(v_teme_km_s))
-    h /= np.linalg.norm(h, axis=1)[:, None]
-    s = frames.sun_teme_km(t)
-    s /= np.linalg.norm(s, axis=1)[:, None]
-    out: Array = np.degrees(np.arcsin(np.clip(np.einsum("ij,ij->i", h, s), -1, 1)))
-    return out
 
 
 def elevation_deg(
@@ -307,19 +353,10 @@ def eclipses(
     state0 = UMBRA if b.inside0[1] else PENUMBRA if b.inside0[0] else SUNLIT
     before = np.concatenate([[state0], after[:-1]])
     jds = _jd_tt(t0, b.sec)
-    names = {SUNLIT: "sunlit", PENUMBRA: "penumbra", UMBRA: "umbra"}
-    kinds = {
-        (SUNLIT, PENUMBRA): "penumbra_entry",
-        (SUNLIT, UMBRA): "umbra_entry",
-        (PENUMBRA, UMBRA): "umbra_entry",
-        (UMBRA, PENUMBRA): "umbra_exit",
-        (UMBRA, SUNLIT): "umbra_exit",
-        (PENUMBRA, SUNLIT): "penumbra_exit",
-    }
     return [
-        Event(when, kinds[(p, n)], {"from": names[p], "to": names[n]}, jd)
+        Event(when, BOUNDARY_KINDS[(p, n)], SHADOW_NAMES[p], SHADOW_NAMES[n], jd)
         for when, p, n, jd in zip(
-            iso_utc(timescale().tt_jd(jds)),
+            to_datetimes(timescale().tt_jd(jds)),
             before.tolist(),
             after.tolist(),
             jds.tolist(),
@@ -346,6 +383,25 @@ class EclipsePass:
     """Time in the umbra, s (0 for a penumbra-only pass)."""
     shadow_s: float
     """Time in the shadow (penumbra and umbra), s: penumbra exit - penumbra entry."""
+    clipped_start: bool
+    clipped_end: bool
+
+
+@dataclass(frozen=True)
+class EclipsePassUtc:
+    """One :class:`EclipsePass` with its boundaries as aware UTC datetimes (:func:`passes_utc`).
+
+    The umbra times are None for a penumbra-only (grazing) pass.
+    """
+
+    penumbra_entry_utc: datetime
+    umbra_entry_utc: datetime | None
+    umbra_exit_utc: datetime | None
+    penumbra_exit_utc: datetime
+    umbra_s: float
+    """Time in the umbra, s (0 for a penumbra-only pass)."""
+    shadow_s: float
+    """Time in the shadow (penumbra and umbra), s."""
     clipped_start: bool
     clipped_end: bool
 
@@ -407,37 +463,61 @@ def eclipse_passes(
     ]
 
 
-def pass_records(passes: Sequence[EclipsePass]) -> list[dict[str, Any]]:
-    """JSON-ready passes: boundaries as ISO UTC strings (ms; None when absent), durations in
-    s (ms precision) and the clipping flags. Times are converted in one vectorised call."""
-    names = ("penumbra_entry", "umbra_entry", "umbra_exit", "penumbra_exit")
-    jds = [getattr(p, f"{name}_jd_tt") for p in passes for name in names]
-    known = [jd for jd in jds if jd is not None]
-    iso = iter(iso_utc(timescale().tt_jd(np.array(known))) if known else [])
-    texts = [None if jd is None else next(iso) for jd in jds]
+def passes_utc(passes: Sequence[EclipsePass]) -> list[EclipsePassUtc]:
+    """The passes with their boundaries as aware UTC datetimes (None where a pass has no umbra).
+
+    All the boundaries of all the passes are converted from TT Julian dates in one vectorised
+    call (Skyfield ``Time.utc_datetime``, microsecond resolution; a year of ISS passes, 5,585,
+    takes a few tens of ms). Durations and flags are carried over unchanged.
+    """
+    if not passes:
+        return []
+    n = len(passes)
+    jd = np.array(
+        [
+            (p.penumbra_entry_jd_tt, p.umbra_entry_jd_tt, p.umbra_exit_jd_tt, p.penumbra_exit_jd_tt)
+            for p in passes
+        ],
+        dtype=float,
+    )  # a missing umbra time (None) becomes NaN
+    has_in, has_out = np.isfinite(jd[:, 1]), np.isfinite(jd[:, 2])
+    when = to_datetimes(
+        timescale().tt_jd(np.concatenate([jd[:, 0], jd[:, 3], jd[has_in, 1], jd[has_out, 2]]))
+    )
+    n_in = int(np.count_nonzero(has_in))
+    umbra_in, umbra_out = iter(when[2 * n : 2 * n + n_in]), iter(when[2 * n + n_in :])
     return [
-        {
-            **{f"{name}_utc": texts[4 * i + k] for k, name in enumerate(names)},
-            "umbra_s": round(p.umbra_s, 3),
-            "shadow_s": round(p.shadow_s, 3),
-            "clipped_start": p.clipped_start,
-            "clipped_end": p.clipped_end,
-        }
-        for i, p in enumerate(passes)
+        EclipsePassUtc(
+            penumbra_entry_utc=when[i],
+            umbra_entry_utc=next(umbra_in) if got_in else None,
+            umbra_exit_utc=next(umbra_out) if got_out else None,
+            penumbra_exit_utc=when[n + i],
+            umbra_s=p.umbra_s,
+            shadow_s=p.shadow_s,
+            clipped_start=p.clipped_start,
+            clipped_end=p.clipped_end,
+        )
+        for i, (p, got_in, got_out) in enumerate(
+            zip(passes, has_in.tolist(), has_out.tolist(), strict=True)
+        )
     ]
 
 
-def node_crossings(state: StateFunction, t0: Time, t1: Time, step_s: float = 60.0) -> list[Event]:
-    """Ascending and descending equator crossings (TEME z changes sign)."""
+def node_crossings(
+    state: StateFunction, t0: Time, t1: Time, step_s: float = 60.0
+) -> list[NodeCrossing]:
+    """Ascending and descending equator crossings (TEME z changes sign), in time order."""
 
     def f(t: Time) -> Any:
         return (state(t)[0][:, 2] > 0).astype(np.int64)
 
     times, values = find_discrete(t0, t1, _discrete(f, step_s))
+    if len(times) == 0:
+        return []
     return [
-        Event(when, "ascending_node" if int(v) == 1 else "descending_node", {}, float(jd))
+        NodeCrossing(when, "ascending_node" if int(v) == 1 else "descending_node", float(jd))
         for when, v, jd in zip(
-            iso_utc(times), np.atleast_1d(values), np.atleast_1d(times.tt), strict=True
+            to_datetimes(times), np.atleast_1d(values), np.atleast_1d(times.tt), strict=True
         )
     ]
 
@@ -451,11 +531,15 @@ def contacts(
     alt_m: float = 0.0,
     min_elevation_deg: float = 0.0,
     step_s: float = 20.0,
-) -> list[dict[str, Any]]:
+) -> list[Contact]:
     """Passes over a ground site: AOS, LOS, time and value of the maximum elevation.
 
+    AOS and LOS are the changes of "elevation >= ``min_elevation_deg``" found by Skyfield's
+    ``find_discrete`` (bisected to 1 ms), the maximum by ``find_maxima`` inside each pass.
     A pass already in progress at ``t0`` or still open at ``t1`` is clipped to the span and
     flagged. ``step_s`` must be shorter than the shortest pass kept (20 s is fine for LEO).
+    Site: geodetic ``lat_deg``, ``lon_deg`` (WGS84) and ``alt_m`` above the ellipsoid. The
+    times of all passes are converted to UTC datetimes in one call at the end.
     """
     site = frames.geodetic_to_itrs(lat_deg, lon_deg, alt_m)
 
@@ -468,7 +552,7 @@ def contacts(
     times, values = find_discrete(t0, t1, _discrete(above, step_s))
     edges = [t0, *[times[i] for i in range(len(times))], t1]
     flags = [int(above(t0)[0]), *[int(v) for v in np.atleast_1d(values)]]
-    passes = []
+    found: list[tuple[Time, Time, Time, float, bool, bool]] = []
     for k, is_up in enumerate(flags):
         if not is_up:
             continue
@@ -487,53 +571,22 @@ def contacts(
         else:
             best = int(np.argmax(v_max))
             t_peak, v_peak = t_max[best], float(v_max[best])
-        passes.append(
-            {
-                "aos_utc": iso_utc(a)[0],
-                "los_utc": iso_utc(b)[0],
-                "max_elevation_utc": iso_utc(t_peak)[0],
-                "max_elevation_deg": round(v_peak, 3),
-                "duration_s": round(float(b.tt - a.tt) * DAY_S, 1),
-                "clipped_start": k == 0,
-                "clipped_end": k == len(flags) - 1,
-            }
-        )
-    return passes
-
-
-def sunlit_fraction_per_orbit(
-    state: StateFunction, t0: Time, t1: Time, step_s: float = ECLIPSE_STEP_S
-) -> list[dict[str, Any]]:
-    """Fraction of each full orbit (ascending node to ascending node) spent outside the umbra.
-
-    Computed from the root-found umbra entries and exits, not from sampling.
-    """
-    ascending = [e for e in node_crossings(state, t0, t1) if e.kind == "ascending_node"]
-    nodes = [e.jd_tt for e in ascending]
-    names = [e.time_utc for e in ascending]
-    if len(nodes) < 2:
+        found.append((a, b, t_peak, v_peak, k == 0, k == len(flags) - 1))
+    if not found:
         return []
-    ecl = eclipses(state, t0, t1, step_s)
-    # umbra intervals (TT Julian dates), clipped to the span
-    intervals: list[tuple[float, float]] = []
-    start = float(t0.tt) if int(shadow_state(state(t0)[0], t0)[0]) == UMBRA else None
-    for e in ecl:
-        if e.kind == "umbra_entry":
-            start = e.jd_tt
-        elif e.kind == "umbra_exit" and start is not None:
-            intervals.append((start, e.jd_tt))
-            start = None
-    if start is not None:
-        intervals.append((start, float(t1.tt)))
-    out = []
-    for i in range(len(nodes) - 1):
-        a, b = nodes[i], nodes[i + 1]
-        dark = sum(max(0.0, min(b, hi) - max(a, lo)) for lo, hi in intervals)
-        out.append(
-            {
-                "orbit_start_utc": names[i],
-                "period_s": round((b - a) * DAY_S, 2),
-                "sunlit_fraction": round(1.0 - dark / (b - a), 5),
-            }
+    ends = [t for a, b, t_peak, *_ in found for t in (a, b, t_peak)]  # 3 per pass
+    whole = np.array([float(t.whole) for t in ends])
+    fraction = np.array([float(t.tt_fraction) for t in ends])
+    when = to_datetimes(timescale().tt_jd(whole, fraction))
+    return [
+        Contact(
+            aos_utc=when[3 * i],
+            los_utc=when[3 * i + 1],
+            max_elevation_utc=when[3 * i + 2],
+            max_elevation_deg=v_peak,
+            duration_s=float((b.whole - a.whole) + (b.tt_fraction - a.tt_fraction)) * DAY_S,
+            clipped_start=clipped_start,
+            clipped_end=clipped_end,
         )
-    return out
+        for i, (a, b, _, v_peak, clipped_start, clipped_end) in enumerate(found)
+    ]

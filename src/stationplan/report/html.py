@@ -12,6 +12,7 @@ from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.station_orbit import CONTACT_WINDOW_DAYS, BetaSample, StationOrbit
 from stationplan.plan.model import Plan, Severity
 from stationplan.report import figures
+from stationplan.scenario.fields import utc_iso
 from stationplan.scenario.models import VehicleRole
 
 PLOTLY_BUNDLE = "assets/plotly-basic.min.js"
@@ -27,6 +28,12 @@ def _day(value: datetime | None) -> str:
 
 def _stamp(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _finalize(value: object) -> object:
+    """Every expression of the page passes here: a datetime written without a filter is
+    ISO 8601 UTC with ``Z`` to the ms (:func:`utc_iso`), the form of every other output."""
+    return utc_iso(value) if isinstance(value, datetime) else value
 
 
 def cost_per_kg(v: VehicleCapability) -> str:
@@ -73,6 +80,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters["day"] = _day
     env.filters["stamp"] = _stamp

@@ -11,10 +11,12 @@ import io
 import json
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from stationplan.ops.choices import EphemerisFormat, Frame, TableFormat
+from stationplan.ops.choices import EphemerisFormat, EventKind, Frame, TableFormat
 from stationplan.ops.ephemeris import EphemerisAnswer
+from stationplan.ops.events import Contact, EclipsePassUtc, EventRecord, EventsAnswer
 from stationplan.ops.lifetime import LifetimeAnswer
 from stationplan.ops.windows import WindowsAnswer
 
@@ -102,6 +104,77 @@ def windows_text(answer: WindowsAnswer, fmt: TableFormat) -> str:
             out[f"{n}_dv_m_s"] = got["dv_m_s"]
         flat.append(out)
     return _csv(columns, flat)
+
+
+# --------------------------------------------------------------------------- events
+
+EVENT_COLUMNS: dict[EventKind, list[str]] = {
+    EventKind.eclipse: [
+        "penumbra_entry_utc",
+        "umbra_entry_utc",
+        "umbra_exit_utc",
+        "penumbra_exit_utc",
+        "umbra_s",
+        "shadow_s",
+        "clipped_start",
+        "clipped_end",
+    ],
+    EventKind.node: ["time_utc", "kind"],
+    EventKind.contact: [
+        "aos_utc",
+        "los_utc",
+        "max_elevation_utc",
+        "max_elevation_deg",
+        "duration_s",
+        "clipped_start",
+        "clipped_end",
+    ],
+}
+"""The keys of one event record (JSON) and the columns of the table (CSV), per kind."""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else utc_iso(value)
+
+
+def event_row(record: EventRecord) -> dict[str, Any]:
+    """One event as a JSON object, keys as :data:`EVENT_COLUMNS`: times by :func:`utc_iso`
+    (None for a missing umbra), eclipse durations to the ms, contact elevation to 0.001 deg
+    and duration to 0.1 s."""
+    if isinstance(record, EclipsePassUtc):
+        return {
+            "penumbra_entry_utc": utc_iso(record.penumbra_entry_utc),
+            "umbra_entry_utc": _iso(record.umbra_entry_utc),
+            "umbra_exit_utc": _iso(record.umbra_exit_utc),
+            "penumbra_exit_utc": utc_iso(record.penumbra_exit_utc),
+            "umbra_s": round(record.umbra_s, 3),
+            "shadow_s": round(record.shadow_s, 3),
+            "clipped_start": record.clipped_start,
+            "clipped_end": record.clipped_end,
+        }
+    if isinstance(record, Contact):
+        return {
+            "aos_utc": utc_iso(record.aos_utc),
+            "los_utc": utc_iso(record.los_utc),
+            "max_elevation_utc": utc_iso(record.max_elevation_utc),
+            "max_elevation_deg": round(record.max_elevation_deg, 3),
+            "duration_s": round(record.duration_s, 1),
+            "clipped_start": record.clipped_start,
+            "clipped_end": record.clipped_end,
+        }
+    return {"time_utc": utc_iso(record.time_utc), "kind": record.kind}
+
+
+def events_text(answer: EventsAnswer, fmt: TableFormat) -> str:
+    """The events as a JSON list of :func:`event_row` objects, or a CSV table with the same
+    columns (an empty field for a missing umbra time, ``true`` / ``false`` for the flags)."""
+    rows = [event_row(r) for r in answer.records]
+    if fmt is TableFormat.json:
+        return _json(rows)
+    flat = [
+        {k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()} for row in rows
+    ]
+    return _csv(EVENT_COLUMNS[answer.kind], flat)
 
 
 # --------------------------------------------------------------------------- lifetime
