@@ -258,6 +258,27 @@ class Module(StrictModel):
     power_load_kw: float = Field(
         default=0.0, ge=0, le=1000, description="Average electrical load it draws (kW)."
     )
+    battery_capacity_kwh: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Energy its batteries store when full (kWh). Omitted: sized as the ISS "
+        "was, 192 kWh for 256 kW of arrays, i.e. 0.75 kWh per kW of power_generation_kw: "
+        "48 Ni-H2 battery ORUs of 4 kWh (Dalton, Cohen & Hajela, 'International Space "
+        "Station Nickel-Hydrogen Battery Startup and Initial Performance', NASA, 2002) for "
+        "eight wings of 32 kW (NASA Glenn Research Center, 'Solar Array Deployment', 2006).",
+    )
+    array_degradation_pct_per_year: float = Field(
+        default=2.5,
+        ge=0,
+        le=20,
+        description="Loss of its array power per year since launch (% of power_generation_kw, "
+        "linear). Default 2.5: the ISS experience, eight wings of 32 kW (256 kW; NASA Glenn "
+        "Research Center, 'Solar Array Deployment', 2006) giving up to 160 kW in January 2021 "
+        "(NASA, 'New Solar Arrays to Power NASA's International Space Station Research', "
+        "2021) at a mean wing age of 15.0 years (pairs deployed Dec 2000, Sep 2006, Jun "
+        "2007, Mar 2009): (1 - 160/256) / 15.0 = 2.5 %/year.",
+    )
     crew_capacity: int = Field(
         default=0, ge=0, le=20, description="Crew it can house (sleeping quarters)."
     )
@@ -296,6 +317,54 @@ class Station(StrictModel):
     )
     retire_utc: UtcDatetime | None = Field(
         default=None, description="Date of the controlled deorbit (UTC); omit if it flies on."
+    )
+    solar_array_tracking: Literal["two_axis", "alpha_only"] = Field(
+        default="two_axis",
+        description="How the arrays follow the Sun. 'two_axis': an alpha joint turning once "
+        "an orbit and a beta gimbal per wing, as on the ISS (Delleur & Propp, 'Space Station "
+        "Power Generation in Support of the Beta Gimbal Anomaly Resolution', NASA/TM-2003-"
+        "212012, 2003): the Sun is kept normal to the cells, no loss with the beta angle. "
+        "'alpha_only': the array power in sunlight is multiplied by cos(beta).",
+    )
+    power_distribution_efficiency: float = Field(
+        default=0.85,
+        gt=0,
+        le=1,
+        description="Fraction of array power that reaches the loads in sunlight: the path "
+        "efficiency X_d of a direct-energy-transfer system (Wertz & Larson, Space Mission "
+        "Analysis and Design, 3rd ed. 1999, sec. 11.4, eq. 11-5: X_d = 0.85, X_e = 0.65).",
+    )
+    battery_charge_efficiency: float = Field(
+        default=0.875,
+        gt=0,
+        le=1,
+        description="Energy stored per unit of array energy put into the batteries. Default: "
+        "SMAD's battery path X_e / X_d = 0.65 / 0.85 = 0.765 (Wertz & Larson 1999, eq. 11-5) "
+        "split evenly between charge and discharge, 0.875^2 = 0.766 (the split: assumption).",
+    )
+    battery_discharge_efficiency: float = Field(
+        default=0.875,
+        gt=0,
+        le=1,
+        description="Energy delivered to the power bus per unit taken from the batteries "
+        "(see battery_charge_efficiency).",
+    )
+    battery_min_soc_fraction: float = Field(
+        default=0.65,
+        ge=0,
+        lt=1,
+        description="Lowest state of charge the batteries may reach in normal operation "
+        "(fraction of full); the power budget holds them there and flags the day (loads "
+        "shed). Default: the ISS nickel-hydrogen batteries' 35 % maximum depth of discharge "
+        "(Dalton et al., 'International Space Station Lithium-Ion Battery Status', NASA "
+        "Aerospace Battery Workshop, 2018).",
+    )
+    crew_power_load_kw_per_person: float = Field(
+        default=0.5,
+        ge=0,
+        le=20,
+        description="Electrical load added by each crew member aboard (kW): galley, hygiene, "
+        "exercise, air and water processing. Assumption (no public per-person figure found).",
     )
     modules: list[Module] = Field(default_factory=list, description="Modules and major elements.")
 
