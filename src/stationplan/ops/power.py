@@ -139,10 +139,10 @@ def _seconds(when: datetime | None, first_s: float) -> float:
 def eclipse_fraction(beta_deg: Array, altitude_km: Array) -> Array:
     """Fraction of each day's circular orbit in shadow, (N,), from
     :func:`stationplan.orbit.plane.sunlit_fraction` with the altitudes grouped to
-    :data:`ALTITUDE_GROUP_KM`.
+    :data:`ALTITUDE_GROUP_KM`. At beta 0 and 400 km: asin(R / (R + h)) / pi = 0.3901.
 
     >>> round(float(eclipse_fraction(np.array([0.0]), np.array([400.0]))[0]), 4)
-    0.39
+    0.3901
     """
     key = np.rint(altitude_km / ALTITUDE_GROUP_KM).astype(np.int64)
     groups, inverse = np.unique(key, return_inverse=True)
