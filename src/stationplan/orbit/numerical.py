@@ -29,8 +29,9 @@ and :mod:`stationplan.orbit.forces` for where the time goes.
 Why our own code: no maintained Python library does Cowell propagation with these forces --
 poliastro (which had such a propagator) was archived in 2023, Orekit is Java (its Python
 wrapper needs a JVM), GMAT is a desktop application. SciPy, Skyfield, pymsis and sgp4 supply
-the integrator, ephemeris and time, atmosphere and initial states; only the force sums are
-written here.
+the integrator, ephemeris and time, atmosphere and initial states; only the force sums
+(:mod:`~stationplan.orbit.gravity`, :mod:`~stationplan.orbit.forces`) and the restarts at
+the shadow edges are written here.
 """
 
 from __future__ import annotations
