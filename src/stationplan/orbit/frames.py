@@ -225,8 +225,7 @@ def itrs_to_geodetic(r_itrs_km: Array) -> Geodetic:
     and cosines of the parametric latitude are carried as normalised pairs, so the only
     transcendental calls are the two final arctangents. NaN rows stay NaN.
     """
-    r = np.atleast_2d(r_itrs_km)
-    x, y, z = r[:, 0], r[:, 1], r[:, 2]
+    x, y, z = np.ascontiguousarray(np.atleast_2d(r_itrs_km).T)  # unit-stride columns
     p = np.hypot(x, y)
     b = R_EQ_KM * (1.0 - WGS84_F)
     ep2 = WGS84_E2 / (1.0 - WGS84_E2)  # second eccentricity squared

@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from stationplan.errors import ArgumentError, Problem
+from stationplan.orbit.constants import R_EQ_KM, R_SUN_KM
 
-R_SUN_KM = 696000.0  # Montenbruck & Gill, sec. 3.4.2
-R_EARTH_KM = 6378.137  # WGS84 equatorial radius (spherical Earth for the shadow)
+R_EARTH_KM = R_EQ_KM  # a spherical Earth of the WGS84 equatorial radius casts the shadow
 
 
 def as_vectors(name: str, value: ArrayLike, source: str = "shadow") -> NDArray[np.float64]:
