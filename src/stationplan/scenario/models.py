@@ -550,7 +550,11 @@ class Vehicle(StrictModel):
         description="Mean altitude of the orbit the vehicle is inserted into (km).",
     )
     docked_duration_days: float = Field(
-        default=180.0, gt=0, le=400, description="Typical time docked to the station (days)."
+        default=180.0,
+        gt=0,
+        le=400,
+        description="Time docked per flight (days): a cargo vehicle's stay; for a crew "
+        "vehicle, the longest stay it is certified for (it is the crew's lifeboat).",
     )
     launch_record_family: Literal["Soyuz", "Progress", "Dragon", "Cygnus", "HTV", "ATV"] | None = (
         Field(
@@ -657,6 +661,13 @@ class Crew(StrictModel):
     )
     one_year_missions: list[OneYearMission] = Field(
         default_factory=list, description="One-year missions (two increments long)."
+    )
+    increment_tolerance_days: float = Field(
+        default=30,
+        ge=0,
+        le=120,
+        description="How far an increment may be shortened or lengthened (days) to fit "
+        "launch windows, ports, the fleet's flight rates and one-year missions.",
     )
 
     @field_validator("crew_per_partner")
@@ -777,6 +788,14 @@ class SpaceWeather(StrictModel):
         return table
 
 
+class ManifestObjective(StrEnum):
+    """What the flight manifest minimises (its constraints always hold)."""
+
+    COST = "cost"
+    FLIGHTS = "flights"
+    PORT_OCCUPANCY = "port_occupancy"
+
+
 class CostSharing(StrEnum):
     """How common operating costs are divided."""
 
@@ -807,6 +826,32 @@ class Policies(StrictModel):
     )
     min_propellant_reserve_kg: float = Field(
         default=3500, ge=0, le=50_000, description="Propellant kept on board at all times (kg)."
+    )
+    port_gap_days: float = Field(
+        default=2,
+        ge=0,
+        le=60,
+        description="Least time between one vehicle's undocking and the next docking at the "
+        "same port (days); assumption: the ISS rarely turns a port around within two days.",
+    )
+    crew_departure_before_deorbit_days: float = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="The last crew of a retiring station leaves at least this long before "
+        "its deorbit (days); assumption.",
+    )
+    manifest_objective: ManifestObjective = Field(
+        default=ManifestObjective.COST,
+        description="What the manifest minimises: 'cost' (MUSD), 'flights' or "
+        "'port_occupancy' (vehicle-days docked).",
+    )
+    manifest_time_limit_s: float = Field(
+        default=20,
+        gt=0,
+        le=3600,
+        description="Time the manifest solver may take (s); the best manifest found by then "
+        "is kept, with its optimality gap.",
     )
     common_cost_sharing: CostSharing = Field(
         default=CostSharing.UTILIZATION_SHARE,
