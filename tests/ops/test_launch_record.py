@@ -155,3 +155,10 @@ def test_vehicle_loss_estimate(table: dict[str, LossEstimate]) -> None:
     new = vehicle_loss_estimate(_vehicle("Dream Chaser"), table)
     assert new.p_loss == pytest.approx(4.5 / 132)
     assert "pooled" in new.basis
+
+
+def test_embedded_record_is_the_reference_record(record_path: Path) -> None:
+    """The copy shipped in the package gives the same table as the reference data."""
+    from stationplan.ops.launch_record import embedded_loss_table
+
+    assert embedded_loss_table() == loss_table(read_launch_record(record_path))

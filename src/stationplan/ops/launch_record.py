@@ -218,3 +218,16 @@ def vehicle_loss_estimate(vehicle: Vehicle, table: Mapping[str, LossEstimate]) -
         f"{found.basis} ({how})",
         found.lost_missions,
     )
+
+
+EMBEDDED_RECORD = "iss_visiting_vehicle_launches_2000-2015.csv"
+"""The launch record shipped with stationplan (``stationplan/ops/data``; provenance in its
+README): ISS visiting-vehicle launches 2000-2015 from J. McDowell's launch log."""
+
+
+def embedded_loss_table() -> dict[str, LossEstimate]:
+    """:func:`loss_table` of the launch record shipped with stationplan."""
+    from importlib.resources import as_file, files
+
+    with as_file(files("stationplan.ops") / "data" / EMBEDDED_RECORD) as path:
+        return loss_table(read_launch_record(path))

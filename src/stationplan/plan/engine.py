@@ -10,17 +10,21 @@ from stationplan import __version__
 from stationplan.ops.assembly import build_all
 from stationplan.ops.fleet import fleet_capabilities
 from stationplan.ops.lifetime import plan_station_lifetime
+from stationplan.ops.manifest import Opportunity, opportunities
+from stationplan.ops.operations import (
+    DEFAULT_RISK_RUNS,
+    DEFAULT_RISK_SEED,
+    OperationsInputs,
+    plan_operations,
+)
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
-from stationplan.ops.windows import WindowCache, window_series
+from stationplan.ops.windows import WindowCache, profile_of, window_series
 from stationplan.plan.findings import find_issues, orbit_findings
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
-    "Flight manifest, docking-port schedule and crew rotation",
-    "Consumables and propellant logistics",
-    "Power simulation over eclipses and beta angle",
     "Collision risk against the debris catalog",
     "Partnership ledger: costs, entitlements, duplication and withdrawal what-ifs",
 ]
@@ -49,11 +53,15 @@ def run_scenario(
     loaded: LoadedScenario,
     progress: Progress | None = None,
     now_utc: datetime | None = None,
+    risk_runs: int = DEFAULT_RISK_RUNS,
+    risk_seed: int = DEFAULT_RISK_SEED,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Compute the plan of a validated scenario and the ephemerides to export.
 
     ``progress`` is called with the name of each step as it starts; ``now_utc`` fixes the
-    generation time stamp (tests pass one for reproducible output).
+    generation time stamp (tests pass one for reproducible output). ``risk_runs``,
+    ``risk_seed`` and ``scheduler`` (a Dask scheduler address) set the Monte Carlo.
     """
     say = progress or (lambda _step: None)
     sc = loaded.scenario
@@ -92,12 +100,14 @@ def run_scenario(
         ephemerides.append(eph)
     windows = []
     window_cache: WindowCache = {}
+    launch_days: dict[tuple[str, str], dict[int, Opportunity]] = {}
     sites = {s.name: s for s in sc.launch_sites}
     for vehicle, capability in zip(sc.vehicles, fleet, strict=True):
         for st, summary, build in zip(sc.stations, stations, builds, strict=True):
             if st.name not in capability.docks_at:
                 continue
             elements = station_elements(st, build)
+            records = []
             for site_name in vehicle.launch_sites:
                 say(f"launch windows: {vehicle.name} from {site_name} to {st.name}")
                 windows.append(
@@ -111,6 +121,17 @@ def run_scenario(
                         window_cache,
                     )
                 )
+                key = (
+                    st.name,
+                    site_name,
+                    profile_of(vehicle),
+                    summary.in_service_from_utc,
+                    summary.in_service_to_utc,
+                )
+                records.append((site_name, window_cache[key]))
+            launch_days[(vehicle.name, st.name)] = opportunities(
+                records, vehicle, sc.programme.start_utc
+            )
     lifetime = []
     for st, summary, build in zip(sc.stations, stations, builds, strict=True):
         say(f"lifetime and reboosts of {st.name}")
@@ -124,6 +145,13 @@ def run_scenario(
                 summary.in_service_to_utc,
             )
         )
+    operations = plan_operations(
+        OperationsInputs(sc, builds, launch_days, lifetime, orbits),
+        risk_runs=risk_runs,
+        risk_seed=risk_seed,
+        scheduler=scheduler,
+        say=say,
+    )
     findings = sorted(
         [*findings, *orbit_findings(orbits, windows, lifetime)],
         key=lambda f: (f.severity != "warning", f.topic),
@@ -152,6 +180,7 @@ def run_scenario(
         orbits=orbits,
         launch_windows=windows,
         lifetime=lifetime,
+        operations=operations,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
         ground_stations_used=[

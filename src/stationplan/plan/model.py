@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from stationplan.ops.assembly import StationBuild
 from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.lifetime import StationLifetime
+from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.program.contributions import PartnerSummary
@@ -90,6 +91,10 @@ class Plan(BaseModel):
     )
     lifetime: list[StationLifetime] = Field(
         default_factory=list, description="Altitude keeping and deorbit, one per station."
+    )
+    operations: Operations | None = Field(
+        default=None,
+        description="Crew plan, flight manifest, logistics, power and risk of launch losses.",
     )
     findings: list[Finding]
     not_yet_built: list[str] = Field(

@@ -703,6 +703,13 @@ class Consumables(StrictModel):
     reserve_days: float = Field(
         ge=0, le=730, description="Days of consumables kept in reserve beyond the plan."
     )
+    initial_stock_days: float = Field(
+        default=90,
+        ge=0,
+        le=730,
+        description="Supplies aboard when a station's crew plan starts, in days of its demand "
+        "(assumption: the last flights before the first crew stock the station).",
+    )
     hygiene_items_kg_per_crew_day: float = Field(
         default=0.278,
         ge=0,
