@@ -354,3 +354,19 @@ def test_trash_burns_up_or_returns_up_to_capacity() -> None:
         ("R", 0.0, pytest.approx(20.0)),
     ]
     assert tb.on_board_kg[[3, 4, 9]] == pytest.approx([24.0, 0.0, 10.0])
+
+
+def test_reserve_kept_until_the_crew_leaves() -> None:
+    """Food 10 kg/day for 20 days, then no crew for 10 days; reserve 5 days (50 kg while
+    crewed); one 1,000 kg flight on day 0, no initial stock. The stock must stay at or above
+    the reserve through day 19: 200 kg eaten + 50 kg reserve on day 19 = 250 kg delivered, so
+    the stock ends at 50 kg, not at 0 (a cap on the total at the end-of-plan need, 200 kg,
+    would let the last crewed days fall below their reserve)."""
+    demand = np.zeros((C, 30))
+    demand[FOOD, :20] = 10.0
+    allocations = allocate_cargo(
+        [flight("F1", 0, pressurized_kg=1000.0)], demand, START, np.zeros(C), reserve_days=5.0
+    )
+    balance = mass_balance(demand, deliveries_kg(allocations, 30), np.zeros(C), 5.0)
+    assert balance.first_breach_day()[FOOD] is None
+    assert allocations[0].kg_by_class[SupplyClass.FOOD] == pytest.approx(250.0, abs=1e-3)

@@ -129,7 +129,9 @@ def allocate_cargo(
     reserve = reserve_days * demand
     mean_demand = demand.mean(axis=1)
     weight = np.where(mean_demand > 0, 1.0 / np.where(mean_demand > 0, mean_demand, 1.0), 1.0)
-    need = np.maximum(0.0, cum_demand[:, -1] + reserve[:, -1] - initial)
+    # the most ever needed on hand: consumed so far plus the reserve that day (a station
+    # whose crew leaves before the end still keeps the reserve until they leave)
+    need = np.maximum(0.0, (cum_demand + reserve).max(axis=1) - initial)
 
     # Variables: x[f, c] (F*C), y[f, c] cumulative through flight f (F*C), s[c, d] (C*D).
     nx = n_fl * n_cls

@@ -89,6 +89,9 @@ class ManifestProblem:
     """(vehicle, station) -> day -> opportunity."""
     supply: dict[str, StationSupply] = field(default_factory=dict)
     """Station -> supply; a station without an entry gets no cargo flights."""
+    supply_for: Callable[[list[CrewMember]], dict[str, StationSupply]] | None = None
+    """If given, the supply is recomputed from the crew as placed by the crew stage (the
+    demand follows the crew actually aboard), replacing ``supply``."""
 
 
 class SolverReport(BaseModel):
@@ -747,9 +750,12 @@ def solve_manifest(problem: ManifestProblem, time_limit_s: float | None = None) 
     b.crew_capacity()
     b.flight_rates()
     b.objective()
-    crew_solver, crew_status = _solve(b, 0.5 * limit_s)
+    crew_solver, crew_status, _ = _solve(b, 0.5 * limit_s)
     if crew_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(b, crew_solver, crew_status, kind.value, started, "crew rotations")
+    if problem.supply_for is not None:
+        placed = _read(b, crew_solver, "FEASIBLE", kind.value, started)
+        b.p.supply = problem.supply_for(placed.crew)
     b.fix(crew_solver)
     # stage 2: cargo flights around the crew's
     b.cargo()
@@ -758,26 +764,34 @@ def solve_manifest(problem: ManifestProblem, time_limit_s: float | None = None) 
     b.ports_no_overlap()
     b.flight_rates()
     b.objective()
-    solver, status = _solve(b, max(1.0, limit_s - (time.perf_counter() - started)))
+    solver, status, bounded = _solve(b, max(1.0, limit_s - (time.perf_counter() - started)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(b, solver, status, kind.value, started, "cargo flights")
     name = "OPTIMAL" if status == crew_status == cp_model.OPTIMAL else "FEASIBLE"
-    return _read(b, solver, name, kind.value, started)
+    return _read(b, solver, name, kind.value, started, bounded)
 
 
-def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int]:
+def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bool]:
     """Solve with every rule on. The rules are fixed true in a copy of the model rather than
     passed as assumptions: CP-SAT presolves and uses hints far less under assumptions, which
-    are kept for explaining an infeasible model (:func:`_minimal_core`)."""
+    are kept for explaining an infeasible model (:func:`_minimal_core`).
+
+    The search is reproducible: CP-SAT's interleaved search on two workers with a limit in
+    deterministic time (the wall-clock limit, three times longer, only guards a loaded
+    machine). When the search ends without a solution although the hint was complete, the
+    hint's solution is returned (status FEASIBLE) with no bound (the last item False)."""
     b.m.clear_assumptions()
     model = b.m.clone()
     for lit, _ in b.assumptions:
         model.add(model.get_bool_var_from_proto_index(lit.index) == 1)
+    fallback = None
     if model.proto.solution_hint.vars:
-        _complete_hint(model, min(5.0, 0.3 * time_limit_s))
+        fallback = _complete_hint(model, max(5.0, 0.3 * time_limit_s))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_deterministic_time = time_limit_s
+    solver.parameters.max_time_in_seconds = 3.0 * time_limit_s
     solver.parameters.num_workers = 2
+    solver.parameters.interleave_search = True
     solver.parameters.random_seed = 1
     # light presolve: the interval and element encodings of a multi-year day grid make full
     # presolve (probing, symmetry) take longer than the search itself
@@ -785,29 +799,33 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int]:
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
     status = int(solver.solve(model))
+    if status == cp_model.UNKNOWN and fallback is not None:
+        return fallback, int(cp_model.FEASIBLE), False
     if status == cp_model.INFEASIBLE:  # once more under assumptions, for the core
         b.m.add_assumptions([lit for lit, _ in b.assumptions])
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_limit_s
         solver.parameters.num_workers = 1
         status = int(solver.solve(b.m))
-    return solver, status
+    return solver, status, True
 
 
-def _complete_hint(model: cp_model.CpModel, time_limit_s: float) -> None:
+def _complete_hint(model: cp_model.CpModel, time_limit_s: float) -> cp_model.CpSolver | None:
     """Turn a partial hint into a complete one: solve with the hinted variables fixed (fast:
     only the auxiliary variables remain) and hint every variable with that solution. A
-    complete feasible hint is the solver's first solution; a partial one it may abandon."""
+    complete feasible hint is the solver's first solution; a partial one it may abandon.
+    Returns the solver holding that solution (None when the hint does not hold)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1
     solver.parameters.fix_variables_to_their_hinted_value = True
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return  # the hint does not hold: leave it partial
+        return None  # the hint does not hold: leave it partial
     values = list(solver.response_proto.solution)
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index, value in enumerate(values):
         model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return solver
 
 
 def _failed(
@@ -938,7 +956,12 @@ def _sentence(b: _Builder, rule: str) -> str:
 
 
 def _read(
-    b: _Builder, solver: cp_model.CpSolver, status: str, kind: str, started: float
+    b: _Builder,
+    solver: cp_model.CpSolver,
+    status: str,
+    kind: str,
+    started: float,
+    bounded: bool = True,
 ) -> Manifest:
     sc = b.sc
     flights: list[Flight] = []
@@ -987,8 +1010,10 @@ def _read(
     flights.sort(key=lambda fl: (fl.launch_utc, fl.flight))
     members = _members(b, flights, labels)
     value = solver.objective_value
-    bound = solver.best_objective_bound
-    gap = 0.0 if value == 0 else 100.0 * abs(value - bound) / abs(value)
+    bound: float | None = solver.best_objective_bound if bounded else None
+    gap = None
+    if bound is not None:
+        gap = 0.0 if value == 0 else round(100.0 * abs(value - bound) / abs(value), 3)
     proto = b.m.proto
     return Manifest(
         flights=flights,
@@ -998,7 +1023,7 @@ def _read(
             objective=kind,
             objective_value=value,
             best_bound=bound,
-            gap_pct=round(gap, 3),
+            gap_pct=gap,
             wall_time_s=round(time.perf_counter() - started, 3),
             variables=len(proto.variables),
             constraints=len(proto.constraints),

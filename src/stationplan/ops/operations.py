@@ -211,6 +211,24 @@ def _propellant(life: StationLifetime | None, origin: datetime, days: int) -> np
     return out
 
 
+def _demand(
+    model: DemandModel,
+    crew: np.ndarray,
+    build: StationBuild,
+    life: StationLifetime | None,
+    origin: datetime,
+    days: int,
+) -> np.ndarray:
+    """(C, D) demand per class while the station is crewed: the crew's, the station's
+    (leakage, spares by mass) and its reboost propellant; nothing while uncrewed."""
+    crewed = crew > 0
+    mass = _mass(build, origin, days)
+    prop = _propellant(life, origin, days)
+    demand = daily_demand(model, crew, mass * crewed, prop * crewed)
+    demand[:, ~crewed] = 0.0
+    return demand
+
+
 def _station_supply(
     sc: Scenario,
     demand: np.ndarray,
@@ -249,26 +267,33 @@ def plan_operations(
     origin, days = _grid(sc)
     say("crew plan")
     skeleton = plan_crew(sc, inputs.builds)
-    lifetimes = {life.station: life for life in inputs.lifetimes}
-    supply: dict[str, StationSupply] = {}
+    model = demand_model(sc.consumables) if sc.consumables is not None else None
     demands: dict[str, np.ndarray] = {}
     initials: dict[str, np.ndarray] = {}
-    model = demand_model(sc.consumables) if sc.consumables is not None else None
-    for st, build in zip(sc.stations, inputs.builds, strict=True):
-        crew = _crew_nominal(skeleton, st.name, origin, days)
-        if model is None or not crew.any():
-            continue
-        mass = _mass(build, origin, days)
-        prop = _propellant(lifetimes.get(st.name), origin, days)
-        crewed = crew > 0
-        demand = daily_demand(model, crew, mass * crewed, prop * crewed)
-        demand[:, ~crewed] = 0.0
-        demands[st.name] = demand
-        initials[st.name] = _initial_stock(sc, demand)
-        supply[st.name] = _station_supply(sc, demand, initials[st.name])
+
+    def supply_for(members: list[CrewMember] | None) -> dict[str, StationSupply]:
+        """Each crewed station's supply: demand from the crew aboard (as planned when
+        ``members`` is None, else as placed), stock and reserve per carrier."""
+        supply: dict[str, StationSupply] = {}
+        for st, build in zip(sc.stations, inputs.builds, strict=True):
+            if members is None:
+                crew = _crew_nominal(skeleton, st.name, origin, days)
+            else:
+                crew = _crew_actual(members, st.name, origin, days)
+            if model is None or not crew.any():
+                continue
+            demand = _demand(model, crew, build, _life(inputs, st.name), origin, days)
+            demands[st.name] = demand
+            if st.name not in initials:
+                initials[st.name] = _initial_stock(sc, demand)
+            supply[st.name] = _station_supply(sc, demand, initials[st.name])
+        return supply
+
     say("flight manifest (CP-SAT)")
     manifest = solve_manifest(
-        ManifestProblem(sc, inputs.builds, skeleton, inputs.opportunities, supply)
+        ManifestProblem(
+            sc, inputs.builds, skeleton, inputs.opportunities, supply_for(None), supply_for
+        )
     )
     logistics: list[StationLogistics] = []
     risk: list[RiskSummary] = []
@@ -332,15 +357,8 @@ def _logistics(
     assert sc.consumables is not None
     flights = [f for f in manifest.flights if f.station == station]
     crew = _crew_actual(manifest.crew, station, origin, days)
-    crewed = crew > 0
-    # the station-level demand (leakage, spares, propellant) counts while crewed as flown
-    demand = daily_demand(
-        model,
-        crew,
-        np.where(crewed, _mass_of(inputs, station, origin, days), 0.0),
-        np.where(crewed, _propellant(_life(inputs, station), origin, days), 0.0),
-    )
-    demand[:, ~crewed] = 0.0
+    build = next(b for b in inputs.builds if b.station == station)
+    demand = _demand(model, crew, build, _life(inputs, station), origin, days)
     reserve_days = sc.consumables.reserve_days
     allocations = allocate_cargo(flights, demand, origin, initial, reserve_days)
     delivered = deliveries_kg(allocations, days)
@@ -369,11 +387,6 @@ def _logistics(
 
 def _life(inputs: OperationsInputs, station: str) -> StationLifetime | None:
     return next((life for life in inputs.lifetimes if life.station == station), None)
-
-
-def _mass_of(inputs: OperationsInputs, station: str, origin: datetime, days: int) -> np.ndarray:
-    build = next(b for b in inputs.builds if b.station == station)
-    return _mass(build, origin, days)
 
 
 def _risk(
