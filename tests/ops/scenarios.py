@@ -20,8 +20,9 @@ programme), a third vehicle (Shuttle, APAS or IDSS, from both pads) and a second
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from stationplan.ops.manifest import Opportunity
 from stationplan.scenario import LoadedScenario, parse_scenario
 
 MINI = """\
@@ -214,3 +215,146 @@ def two_station_text() -> str:
 def parse(text: str) -> LoadedScenario:
     """Validate a scenario text (a test of its own fails loudly if it does not validate)."""
     return parse_scenario(text, source="<test>")
+
+
+# --------------------------------------------------------------------------- crew and manifest
+
+OPS_START = utc(2025, 1, 1)
+"""Day 0 of the crew and manifest scenarios below (``ops_text``)."""
+
+
+def vehicle_yaml(
+    name: str,
+    *,
+    role: str = "crew",
+    operator: str = "AAA",
+    seats: int = 0,
+    pressurized_kg: float = 0.0,
+    ports: str = "IDSS",
+    rate: float = 10,
+    cost: float = 100,
+    docked_days: float = 200,
+) -> str:
+    """One vehicle of ``ops_text``'s fleet (launching from Pad North, 2-orbit rendezvous)."""
+    lines = [
+        f"  - name: {name}",
+        f"    role: {role}",
+        f"    operator: {operator}",
+        "    launch_sites: [Pad North]",
+        f"    compatible_port_types: [{ports}]",
+        f"    max_flights_per_year: {rate}",
+        f"    cost_per_flight_musd: {cost}",
+        "    ascent_duration_s: 528",
+        "    rendezvous_strategy: 2orbit",
+        f"    docked_duration_days: {docked_days}",
+    ]
+    if seats:
+        lines.append(f"    crew_seats: {seats}")
+    if pressurized_kg:
+        lines.append(f"    pressurized_cargo_kg: {pressurized_kg}")
+    return "\n".join(lines) + "\n"
+
+
+def ops_text(
+    vehicles: str,
+    *,
+    crew: dict[str, int] | None = None,
+    first_crew: str = "2025-01-11",
+    increment_days: float = 90,
+    handover_days: float = 5,
+    tolerance_days: float = 10,
+    one_year: str = "",
+    ports: tuple[str, ...] = ("Alpha fwd", "Alpha aft"),
+    crew_capacity: int = 20,
+    end: str = "2026-01-01",
+    partners: tuple[tuple[str, str], ...] = (("AAA", "2024-01-01"),),
+    port_gap_days: float = 2,
+) -> str:
+    """A one-station scenario for the crew and manifest tests: station Alpha (one module in
+    orbit from the start, IDSS ports ``ports``, ``crew_capacity``), partners ``(code, join)``,
+    the fleet ``vehicles`` (:func:`vehicle_yaml`), and the crew plan ``crew`` (positions per
+    partner; None for an uncrewed plan) from ``first_crew`` (``one_year``: YAML items of
+    ``one_year_missions``). The programme runs from 2025-01-01 (``OPS_START``) to ``end``."""
+    port_lines = "".join(f"          - {{name: {p}, port_type: IDSS}}\n" for p in ports)
+    partner_lines = "".join(
+        f"  - {{code: {code}, name: Agency {code}, country: Land {code}, "
+        f"join_utc: {join}, utilization_share_pct: 10}}\n"
+        for code, join in partners
+    )
+    text = f"""\
+programme:
+  name: Ops Test Programme
+  start_utc: 2025-01-01
+  end_utc: {end}
+
+stations:
+  - name: Alpha
+    orbit:
+      altitude_km: 415
+      inclination_deg: 51.64
+      raan_deg: 120.0
+      arg_latitude_deg: 0.0
+      epoch_utc: 2025-01-01
+    mass_kg: 100000
+    drag_area_m2: 500
+    min_altitude_km: 400
+    max_altitude_km: 420
+    modules:
+      - name: Hub
+        owner: AAA
+        mass_kg: 20000
+        pressurized_volume_m3: 100
+        crew_capacity: {crew_capacity}
+        docking_ports:
+{port_lines}
+partners:
+{partner_lines}
+vehicles:
+{vehicles}
+launch_sites:
+  - name: Pad North
+    latitude_deg: 45.996
+    longitude_deg: 63.564
+    altitude_m: 100
+    allowed_azimuths_deg:
+      - {{min_deg: 33, max_deg: 70}}
+
+policies:
+  port_gap_days: {port_gap_days}
+"""
+    if crew is not None:
+        counts = ", ".join(f"{code}: {n}" for code, n in crew.items())
+        missions = f"  one_year_missions:\n{one_year}" if one_year else ""
+        text += f"""
+crew:
+  first_crew_utc: {first_crew}
+  increment_days: {increment_days}
+  handover_overlap_days: {handover_days}
+  increment_tolerance_days: {tolerance_days}
+  crew_per_partner: {{{counts}}}
+{missions}
+consumables:
+  oxygen_kg_per_crew_day: 0.835
+  food_kg_per_crew_day: 0.617
+  potable_water_kg_per_crew_day: 3.909
+  water_recovery_fraction: 0.9
+  oxygen_recovery_fraction: 0.5
+  reserve_days: 0
+"""
+    return text
+
+
+def windows_on(
+    vehicles: tuple[str, ...], days: range, station: str = "Alpha"
+) -> dict[tuple[str, str], dict[int, Opportunity]]:
+    """Hand-made launch opportunities for a manifest problem: each of ``vehicles`` may launch
+    from Pad North at 12:00 UTC on each of ``days`` (whole days from ``OPS_START``), docking
+    3 h later (a 2-orbit rendezvous, on the day of launch)."""
+    out: dict[tuple[str, str], dict[int, Opportunity]] = {}
+    for name in vehicles:
+        table = {}
+        for d in days:
+            launch = OPS_START + timedelta(days=d, hours=12)
+            table[d] = Opportunity("Pad North", launch, launch + timedelta(hours=3))
+        out[(name, station)] = table
+    return out
