@@ -42,14 +42,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from stationplan.errors import REQUEST, ArgumentError, Problem
 from stationplan.ops.flights import CrewMember, Flight, FlightRole
 from stationplan.ops.launch_record import LossEstimate, vehicle_loss_estimate
 from stationplan.scenario.models import Vehicle
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -395,12 +399,28 @@ def _chunk_sizes(runs: int, chunk_runs: int) -> list[int]:
     return [chunk_runs] * full + ([rest] if rest else [])
 
 
+def connect_scheduler(address: str) -> Client:
+    """A client of the Dask scheduler at ``address``; ArgumentError (field ``scheduler``)
+    when none answers within 10 s."""
+    from distributed import Client
+
+    try:
+        return Client(address, set_as_default=False, timeout=10)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ArgumentError(
+            Problem(
+                REQUEST,
+                f"cannot reach a Dask scheduler at {address!r} ({exc.__class__.__name__}); "
+                "start one (dask scheduler) or leave --scheduler out to run in this process",
+                field="scheduler",
+            )
+        ) from None
+
+
 def _run_distributed(
     address: str, a: _Arrays, sizes: list[int], seeds: list[np.random.SeedSequence]
 ) -> list[_ChunkOutcome]:
-    from distributed import Client
-
-    with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    with connect_scheduler(address) as client:
         shared = client.scatter(a, broadcast=True)
         futures = client.map(_run_chunk, [shared] * len(sizes), sizes, seeds, pure=False)
         outcomes: list[_ChunkOutcome] = client.gather(futures)

@@ -1,5 +1,5 @@
-"""The files of a plan's output folder: plan.json, report.html, and per station its day of
-ephemeris as a CCSDS OEM and a CZML document."""
+"""The files of a plan's output folder: plan.json, report.html, the manifest as CSV and
+iCalendar, and per station its day of ephemeris as a CCSDS OEM and a CZML document."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from stationplan.plan.engine import RunResult
 from stationplan.plan.model import Finding, Severity
 from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
 from stationplan.report.html import render_report
+from stationplan.report.manifest_files import manifest_csv, manifest_ical
 from stationplan.report.output import output_folder
 from stationplan.scenario import load_scenario
 
 PLAN_FILE = "plan.json"
 REPORT_FILE = "report.html"
+MANIFEST_CSV = "manifest.csv"
+MANIFEST_ICS = "manifest.ics"
 
 
 def file_stem(name: str) -> str:
@@ -36,6 +39,13 @@ def write_run_folder(folder: Path, result: RunResult) -> list[str]:
     written = [PLAN_FILE, REPORT_FILE]
     (folder / PLAN_FILE).write_text(plan.model_dump_json(indent=2) + "\n", encoding="utf-8")
     (folder / REPORT_FILE).write_text(render_report(plan), encoding="utf-8")
+    if plan.operations is not None and plan.operations.manifest.flights:
+        manifest = plan.operations.manifest
+        (folder / MANIFEST_CSV).write_text(manifest_csv(manifest), encoding="utf-8")
+        (folder / MANIFEST_ICS).write_text(
+            manifest_ical(manifest, plan.programme.name), encoding="utf-8", newline=""
+        )
+        written += [MANIFEST_CSV, MANIFEST_ICS]
     for eph in result.ephemerides:
         stem = file_stem(eph.name)
         oem = ephemeris_oem(
