@@ -181,3 +181,12 @@ def test_damaged_tle_is_skipped_with_a_line_number(position: int, char: str) -> 
     assert len(result.elements) + result.skipped >= 1 or damaged.strip() == ""
     for p in result.problems:
         assert p.line in (1, 2)
+
+
+@pytest.mark.parametrize("char", ["{", "[", "<"])
+def test_tle_with_a_damaged_first_character_is_read_as_a_tle(char: str) -> None:
+    """'{', '[' or '<' in column 1 of line 1 once sent the file to the JSON or XML reader
+    ('invalid JSON'); the file is a TLE whose line 1 is damaged, skipped with its line."""
+    result = parse_elements(f"{char}{ISS_1[1:]}\n{ISS_2}\n", "fuzz.tle")
+    assert result.elements == []
+    assert result.problems and {p.line for p in result.problems} <= {1, 2}

@@ -129,6 +129,9 @@ def _kvn_fields(text: str) -> dict[str, Any]:
 def detect_format(text: str) -> Literal["tle", "omm-kvn", "omm-xml", "omm-json", "omm-csv"]:
     """Guess an element file's format from its first non-blank characters."""
     head = text.lstrip("\ufeff \t\r\n")[:200]
+    lines = text.lstrip("\ufeff").splitlines()[:3]
+    if any(len(ln.rstrip()) == 69 and ln[:2] in ("1 ", "2 ") for ln in lines):
+        return "tle"  # a TLE whose first character is damaged is still a TLE
     if head.startswith("<"):
         return "omm-xml"
     if head.startswith("[") or head.startswith("{"):
