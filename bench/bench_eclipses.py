@@ -19,7 +19,7 @@ import numpy as np
 from skyfield.timelib import Time
 
 from stationplan.orbit import events, frames
-from stationplan.orbit.elements import read_elements
+from stationplan.orbit.element_files import read_elements
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.timescale import offset, timescale
 

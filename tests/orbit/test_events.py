@@ -18,7 +18,8 @@ from skyfield.timelib import Time
 
 from stationplan.orbit import events, frames, plane
 from stationplan.orbit.constants import AU_KM, MU_KM3_S2, R_EQ_KM
-from stationplan.orbit.elements import ElementSet, read_elements, summarize
+from stationplan.orbit.element_files import read_elements
+from stationplan.orbit.elements import ElementSet, summarize
 from stationplan.orbit.propagate import propagate_sgp4, sgp4_limit
 from stationplan.orbit.shadow import R_EARTH_KM, R_SUN_KM, shadow_depths
 from stationplan.orbit.timescale import offset, timescale

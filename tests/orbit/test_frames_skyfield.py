@@ -20,7 +20,7 @@ from skyfield.framelib import itrs
 from skyfield.timelib import Time
 
 from stationplan.orbit import events, frames
-from stationplan.orbit.elements import read_elements
+from stationplan.orbit.element_files import read_elements
 from stationplan.orbit.propagate import propagate_sgp4
 from stationplan.orbit.shadow import shadow_depths
 from stationplan.orbit.timescale import offset, timescale

@@ -403,11 +403,3 @@ def drag_free(el: ElementSet) -> ElementSet:
         s.nodeo,
     )
     return ElementSet(el.catalog_number, el.name, sat, el.source, el.line, el.kind)
-
-
-def __getattr__(name: str) -> Any:  # transitional: the file readers moved to element_files
-    if name in ("read_elements", "find_object", "parse_elements", "ReadResult", "detect_format"):
-        from stationplan.orbit import element_files
-
-        return getattr(element_files, name)
-    raise AttributeError(name)
