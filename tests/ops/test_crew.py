@@ -102,14 +102,6 @@ def test_groups_are_sized_by_the_largest_crew_vehicle_only() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crew._groups spreads a partner too large for one group one position per group "
-    "(each to the group with the most room) instead of filling groups first fit as its "
-    "docstring says; AAA's 4 positions take a seat in each of the 4 two-seat groups and "
-    "BBB's 2, which fit together, are split: [AAA-1, BBB-1], [AAA-2, BBB-2], [AAA-3, CCC-1], "
-    "[AAA-4] where [AAA-1, AAA-2], [AAA-3, AAA-4], [BBB-1, BBB-2], [CCC-1] is as balanced",
-)
 def test_a_partner_that_fits_a_group_is_not_split_by_a_larger_one() -> None:
     """7 crew in 2-seat vehicles: 4 groups of 2. AAA (4) cannot fit one group, but BBB (2)
     can, and should fly together."""
@@ -181,13 +173,6 @@ def test_rotations_cover_the_span(seven: CrewSkeleton) -> None:
         assert day(730) - group[-1].nominal_undock_utc < timedelta(days=180)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crew.plan_crew flies a rotation only while dock + increment <= programme end "
-    "(or the group's first one): a final increment that fits once shortened within "
-    "increment_tolerance_days is dropped, although the code computes its least stay "
-    "('a final increment may be shortened'); here group A leaves on day 555, 169 days early",
-)
 def test_a_final_increment_shortened_within_tolerance_is_flown() -> None:
     """End on day 724 (2026-12-26): A4 would dock on day 550 and stay to day 730, 6 days past
     the end; shortened by 6 days (tolerance 10) it fits, and should be flown to the end."""

@@ -95,9 +95,11 @@ def _groups(scenario: Scenario, seats: int) -> list[list[str]]:
         if room[best] >= n:
             groups[best].extend(labels)
             continue
-        for label in labels:  # split a partner too large for any group
+        while labels:  # a partner too large for any group fills the roomiest groups first
             g = max(range(n_groups), key=lambda g: (size - len(groups[g]), -g))
-            groups[g].append(label)
+            take = max(1, size - len(groups[g]))
+            groups[g].extend(labels[:take])
+            labels = labels[take:]
     return groups
 
 
@@ -157,7 +159,7 @@ def plan_crew(scenario: Scenario, builds: list[StationBuild]) -> CrewSkeleton:
     for g, positions in enumerate(groups):
         dock = crew.first_crew_utc + inc * g / len(groups)
         k = 0
-        while dock + inc <= end or (k == 0 and dock < end):
+        while dock + inc - tolerance <= end or (k == 0 and dock < end):
             undock = min(dock + inc + overlap, end)
             least = min(dock + inc - tolerance, end)  # a final increment may be shortened
             station, crewed_end = _station_for(scenario, builds, dock, least)
