@@ -1,6 +1,7 @@
-"""The real report of the default scenario, opened in headless Chromium from a file:// URL.
+"""The real report of the default scenario, and the report of hand-made operations with every
+Operations chart (tests/report/ops_plan), opened in headless Chromium from a file:// URL.
 
-One page load per module: the page must raise no JavaScript error (console error or uncaught
+One page load per plan: the page must raise no JavaScript error (console error or uncaught
 exception), draw every plot, and ask for nothing outside the file (it must open offline).
 
 Needs the ``playwright`` Python package and a Chromium already installed (Debian's
@@ -20,6 +21,7 @@ import pytest
 from stationplan.plan.engine import run_scenario
 from stationplan.report.html import render_report
 from stationplan.scenario import load_scenario
+from tests.report.ops_plan import rich_plan
 
 pytestmark = pytest.mark.slow
 
@@ -73,9 +75,15 @@ def _chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def visit(tmp_path_factory: pytest.TempPathFactory) -> PageVisit:
-    """Render the default scenario's report once and open it once in Chromium."""
+PLANS = {
+    "default scenario": lambda: run_scenario(load_scenario()).plan,
+    "hand-made operations": rich_plan,
+}
+
+
+@pytest.fixture(scope="module", params=list(PLANS))
+def visit(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> PageVisit:
+    """Render each plan's report once and open it once in Chromium."""
     sync_api = pytest.importorskip(
         "playwright.sync_api",
         reason="the playwright Python package is not installed (pip install playwright; "
@@ -83,7 +91,7 @@ def visit(tmp_path_factory: pytest.TempPathFactory) -> PageVisit:
     )
     chromium = _chromium()
     folder = tmp_path_factory.mktemp("browser")
-    html = render_report(run_scenario(load_scenario()).plan)
+    html = render_report(PLANS[request.param]())
     report = folder / "report.html"
     report.write_text(html, encoding="utf-8")
     seen = PageVisit(plots_in_html=html.count('class="plotly-graph-div"'))

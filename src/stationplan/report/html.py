@@ -12,6 +12,7 @@ from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.station_orbit import CONTACT_WINDOW_DAYS, BetaSample, StationOrbit
 from stationplan.plan.model import Plan, Severity
 from stationplan.report import figures
+from stationplan.report.operations import operations_view
 from stationplan.scenario.fields import utc_iso
 from stationplan.scenario.models import VehicleRole
 
@@ -113,4 +114,5 @@ def render_report(plan: Plan) -> str:
         fig_altitude=figures.altitude_profile(plan),
         contact_days=CONTACT_WINDOW_DAYS,
         full_sun_beta_deg=full_sun_beta_deg(plan),
+        ops=operations_view(plan),
     )
