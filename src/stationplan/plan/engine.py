@@ -19,7 +19,7 @@ from stationplan.ops.operations import (
 )
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
 from stationplan.ops.windows import WindowCache, profile_of, window_series
-from stationplan.plan.findings import find_issues, orbit_findings
+from stationplan.plan.findings import find_issues, operations_findings, orbit_findings
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
 from stationplan.scenario.loader import LoadedScenario
@@ -153,7 +153,11 @@ def run_scenario(
         say=say,
     )
     findings = sorted(
-        [*findings, *orbit_findings(orbits, windows, lifetime)],
+        [
+            *findings,
+            *orbit_findings(orbits, windows, lifetime),
+            *operations_findings(operations),
+        ],
         key=lambda f: (f.severity != "warning", f.topic),
     )
     span = sc.programme.end_utc - sc.programme.start_utc

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from stationplan.ops.assembly import StationBuild, configuration_at
 from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.lifetime import StationLifetime
+from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.plan.model import Finding, Severity
@@ -204,3 +205,57 @@ def _partners(partners: list[PartnerSummary]) -> Iterator[Finding]:
                 message=f"{p.code} owns no module and flies no vehicle; its "
                 f"{p.utilization_share_pct:g} % utilisation share rests on other contributions",
             )
+
+
+def operations_findings(ops: Operations) -> list[Finding]:
+    """Findings from the operations: no manifest (and why), supplies the flights did not
+    carry, power deficits, and what the Monte Carlo says of launch losses."""
+    found: list[Finding] = []
+    m = ops.manifest
+    for line in m.explanation:
+        found.append(
+            Finding(
+                severity=Severity.WARNING,
+                topic="manifest",
+                message=f"no flight manifest ({m.solver.status}): {line}",
+            )
+        )
+    for note in ops.notes:
+        found.append(Finding(severity=Severity.INFO, topic="crew", message=note))
+    for log in ops.logistics:
+        short: dict[str, float] = {}
+        for gap in log.gaps:
+            short[str(gap.supply_class)] = short.get(str(gap.supply_class), 0.0) + gap.kg
+        if short:
+            worst = ", ".join(f"{name} {kg:,.0f} kg" for name, kg in sorted(short.items()))
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="logistics",
+                    message=f"{log.station}: supplies fall below their reserve ({worst} short)",
+                )
+            )
+    for p in ops.power:
+        if p.deficits:
+            days = sum(d.days for d in p.deficits)
+            first = p.deficits[0].first_day_utc
+            found.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="power",
+                    message=f"{p.station}: {days} day(s) with a negative energy balance in "
+                    f"{len(p.deficits)} run(s), the first from {first:%Y-%m-%d}",
+                )
+            )
+    for r in ops.risk:
+        found.append(
+            Finding(
+                severity=Severity.INFO,
+                topic="risk",
+                message=f"{r.station}: over {r.runs:,} runs of launch slips and losses, "
+                f"P(a supply below reserve) {r.p_any_reserve_break:.2f}, "
+                f"P(crew reduced) {r.p_crew_reduction:.2f}, "
+                f"P(lifeboat rule broken) {r.p_lifeboat_break:.2f}",
+            )
+        )
+    return found
