@@ -201,6 +201,12 @@ def docked(flights: Sequence[Flight]) -> list[Flight]:
     ]
 
 
+def docked_span(f: Flight) -> tuple[datetime, datetime]:
+    """Docking and undocking of a flight of :func:`docked`."""
+    assert f.docking_utc is not None and f.undocking_utc is not None
+    return f.docking_utc, f.undocking_utc
+
+
 def port_rows(plan: Plan, flights: Sequence[Flight]) -> list[str]:
     """Rows of the port Gantt: per station (plan order) its module row, then its ports."""
     rows: list[str] = []
@@ -264,8 +270,8 @@ def manifest_gantt(plan: Plan) -> go.Figure | None:
         fig.add_trace(
             go.Bar(
                 y=[f"{f.station} · {f.port}" for f in mine],
-                x=[(f.undocking_utc - f.docking_utc).total_seconds() * 1000.0 for f in mine],  # type: ignore[operator]
-                base=[day_text(f.docking_utc) for f in mine],  # type: ignore[arg-type]
+                x=[(z - a).total_seconds() * 1000.0 for a, z in map(docked_span, mine)],
+                base=[day_text(a) for a, _ in map(docked_span, mine)],
                 orientation="h",
                 name=vehicle,
                 marker={"color": colors[vehicle], "line": {"color": "#ffffff", "width": 0.5}},
@@ -273,32 +279,28 @@ def manifest_gantt(plan: Plan) -> go.Figure | None:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+    legend = True
     for st in plan.stations:
-        steps = [s for s in st.build.steps if s.launch_utc is not None]
-        if not steps or f"{st.name} · {MODULE_ROW}" not in rows:
+        launched = [(s, s.launch_utc) for s in st.build.steps if s.launch_utc is not None]
+        if not launched or f"{st.name} · {MODULE_ROW}" not in rows:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[day_text(s.launch_utc) for s in steps],  # type: ignore[arg-type]
-                y=[f"{st.name} · {MODULE_ROW}"] * len(steps),
+                x=[day_text(t) for _, t in launched],
+                y=[f"{st.name} · {MODULE_ROW}"] * len(launched),
                 mode="markers",
                 name="module launch",
                 legendgroup="module",
-                showlegend=st is plan.stations[0]
-                or not any(
-                    s.launch_utc
-                    for p in plan.stations[: plan.stations.index(st)]
-                    for s in p.build.steps
-                ),
+                showlegend=legend,
                 marker={"symbol": "diamond", "size": 10, "color": "#444444"},
                 hovertext=[
-                    f"<b>{s.module}</b> ({s.owner})<br>launch {s.launch_utc:%Y-%m-%d}<br>"
-                    f"{s.mass_kg:,.0f} kg"
-                    for s in steps
+                    f"<b>{s.module}</b> ({s.owner})<br>launch {t:%Y-%m-%d}<br>{s.mass_kg:,.0f} kg"
+                    for s, t in launched
                 ],
                 hovertemplate="%{hovertext}<extra>module</extra>",
             )
         )
+        legend = False
     fig.update_yaxes(
         categoryorder="array", categoryarray=rows, autorange="reversed", automargin=True
     )
