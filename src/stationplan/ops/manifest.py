@@ -868,8 +868,9 @@ CORE_SOLVE_S = 5.0
 
 def _infeasible_with(b: _Builder, keep: Sequence[int]) -> bool:
     """Whether the model is proven infeasible with only the assumptions ``keep``."""
+    literal = {lit.index: lit for lit, _ in b.assumptions}
     b.m.clear_assumptions()
-    b.m.add_assumptions(keep)
+    b.m.add_assumptions([literal[i] for i in keep if i in literal])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = CORE_SOLVE_S
     solver.parameters.num_workers = 2
