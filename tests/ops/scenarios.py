@@ -266,7 +266,7 @@ def ops_text(
     one_year: str = "",
     ports: tuple[str, ...] = ("Alpha fwd", "Alpha aft"),
     crew_capacity: int = 20,
-    end: str = "2026-01-01",
+    end: str = "2025-12-01",
     partners: tuple[tuple[str, str], ...] = (("AAA", "2024-01-01"),),
     port_gap_days: float = 2,
 ) -> str:
