@@ -309,14 +309,6 @@ def test_reserve_held_to_the_end_needs_a_third_small_flight() -> None:
     assert docks[1] <= 80 and docks[2] <= 130
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="manifest._Builder._stock checks the stock only just before each arrival and at the "
-    "end (need = cum + reserve of the LAST day); when the reserve falls later (the demand, "
-    "and so the reserve, stops when the crew leaves), the days between the last arrival and "
-    "the end are not checked: two Small flights (cost 2) are accepted although the stock "
-    "falls to 10 kg on day 149 against a 200-kg reserve",
-)
 def test_reserve_held_while_demand_lasts_needs_a_third_small_flight() -> None:
     """As above, but the reserve is held only on the demand days (days 50-149, as operations
     sizes it: reserve days x demand, zero once the crew has left): still 1,200 kg must have
@@ -332,13 +324,6 @@ def test_initial_stock_lowers_the_need() -> None:
     assert [f.vehicle for f in fleet_flights(m)] == ["Small"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="manifest._Builder.cargo sizes the cargo slots from the LARGEST vehicle's capacity "
-    "(ceil(1.3 * need / best) + 1 = 3 here), so a cheaper per-kg smaller vehicle that needs "
-    "more flights is cut off: the solver reports OPTIMAL at 10 MUSD (one 1,000-kg flight) "
-    "while five 200-kg flights at 1 MUSD (5 MUSD) are feasible",
-)
 def test_many_small_flights_are_not_cut_off_by_the_slot_count() -> None:
     """1,000 kg: five 200-kg flights at 1 each (5) against one 1,000-kg flight at 10. Each
     200 kg lasts 20 days; arrivals by days 48, 69, 90, 104, 125 keep the stock up."""
@@ -385,7 +370,6 @@ CORE_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=SolverAbortedError, reason=CORE_BUG)
 def test_one_port_cannot_hold_a_handover() -> None:
     """One port, one crew group: the next crew cannot dock while the last one is still there
     (the 5-day handover), so no manifest exists; the explanation names the docking port."""
@@ -398,12 +382,6 @@ def test_one_port_cannot_hold_a_handover() -> None:
     assert "INFEASIBLE" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=CORE_BUG + "; besides, the port rule's sentence reads 'for crew A2 needs a free "
-    "compatible docking port' (manifest._sentence keeps the 'for' of the rule 'port for crew "
-    "A2') and names no port",
-)
 def test_port_explanation_names_the_port() -> None:
     sc = parse(ops_text(vehicle_yaml("Solo", seats=3), crew=CREW3, ports=("Alpha fwd",))).scenario
     m = solve(problem(sc, ["Solo"]))
@@ -456,7 +434,6 @@ def test_yearly_rate_too_low_names_vehicle_and_year() -> None:
     assert "Solo may fly at most 2 flights in 2025" in m.explanation
 
 
-@pytest.mark.xfail(strict=True, raises=SolverAbortedError, reason=CORE_BUG)
 def test_station_too_small_for_the_handover() -> None:
     """Crew capacity 3 and a crew of 3: during a handover 6 are aboard."""
     sc = parse(ops_text(vehicle_yaml("Solo", seats=3), crew=CREW3, crew_capacity=3)).scenario
@@ -507,13 +484,6 @@ def test_default_manifest_is_optimal_or_close(default: tuple[Plan, Scenario]) ->
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="ports are scheduled on whole days but an undocking keeps its docking's time of "
-    "day: the next vehicle may dock less than port_gap_days (2) after it, e.g. Cargo Dragon 9 "
-    "undocks Concord Core zenith 2037-01-26 23:00 and A23 docks 2037-01-28 08:34 (1.40 d); "
-    "an earlier default gave 7 such pairs",
-)
 def test_default_ports_never_overlap(default: tuple[Plan, Scenario]) -> None:
     plan, sc = default
     assert plan.operations is not None

@@ -170,8 +170,9 @@ class _Builder:
         self.assumptions: list[tuple[cp_model.IntVar, str]] = []
         self.flights: list[_Flight] = []
         self.ports = self._ports()
-        gap = self.sc.policies.port_gap_days
-        self.gap = math.ceil(gap)
+        # whole days on the grid, plus one: an undocking keeps its docking's time of day, so
+        # two flights a whole-day gap apart may be up to a day closer in time
+        self.gap = math.ceil(self.sc.policies.port_gap_days) + 1
         self.explanation: list[str] = []
         self.deviations: list[cp_model.IntVar] = []
         self.placed: set[str] = set()
@@ -306,7 +307,7 @@ class _Builder:
                 limits = ", ".join(f"{v.name} {v.docked_duration_days:g}" for v in f.vehicles)
                 self.explanation.append(
                     f"crew rotation {r.label} stays aboard {r.station} at least {least} days "
-                    f"(the increment less its tolerance, plus the handover), but no crew vehicle "
+                    "(the increment less its tolerance, plus a handover), but no crew vehicle "
                     f"with {r.seats_needed} seats may stay docked that long as its lifeboat "
                     f"({limits} days)"
                 )
@@ -366,14 +367,15 @@ class _Builder:
             slots = 0
             for c in CARRIERS:
                 best = max((caps[v.name][c] for v in vehicles), default=0.0)
+                least = min((caps[v.name][c] for v in vehicles if caps[v.name][c] > 0), default=0.0)
                 if need[c] > 0 and best <= 0:
                     self.explanation.append(
                         f"{st.name} needs {need[c]:,.0f} kg of {c} cargo and no cargo vehicle "
                         f"carries {c} cargo"
                     )
                     return
-                if best > 0:  # room for each carrier's flights, as if each carried only it
-                    slots += math.ceil(1.3 * need[c] / best) + 1
+                if least > 0:  # room for each carrier's flights on its smallest vehicle
+                    slots += math.ceil(1.3 * need[c] / least) + 1
             years = self.horizon / 365.25
             slots = min(slots, math.ceil(sum(v.max_flights_per_year for v in vehicles) * years))
             active = np.flatnonzero(sum(demand.values()) > 0)
@@ -450,7 +452,9 @@ class _Builder:
             # the element constraints cheap; conservative within a bucket)
             pad = (-daily.size) % STOCK_BUCKET_DAYS
             buckets = np.pad(daily, (0, pad), mode="edge").reshape(-1, STOCK_BUCKET_DAYS)
-            table = [math.ceil(v) for v in buckets.max(axis=1)]
+            # running maximum: a reserve that falls later (the crew leaves) must not let an
+            # earlier, larger need go unchecked between arrivals
+            table = [math.ceil(v) for v in np.maximum.accumulate(buckets.max(axis=1))]
             lit = self.rule(f"stock {station} {c}")
             delivered: list[cp_model.LinearExprT] = []
             s0 = int(supply.initial_kg[c])
@@ -460,7 +464,7 @@ class _Builder:
                 m.add_element(bucket, table, need)
                 m.add(s0 + sum(delivered) >= need).only_enforce_if([lit, f.used])
                 delivered.append(sum(int(caps[v.name][c]) * f.x[v.name] for v in f.vehicles))
-            end_need = math.ceil(cum[self.horizon] + reserve[last])
+            end_need = max(math.ceil(cum[self.horizon] + reserve[last]), max(table))
             m.add(s0 + sum(delivered) >= end_need).only_enforce_if(lit)
 
     def bucket_of(self, f: _Flight) -> cp_model.IntVar:
@@ -776,9 +780,10 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bo
     passed as assumptions: CP-SAT presolves and uses hints far less under assumptions, which
     are kept for explaining an infeasible model (:func:`_minimal_core`).
 
-    The search is reproducible: CP-SAT's interleaved search on two workers with a limit in
-    deterministic time (the wall-clock limit, three times longer, only guards a loaded
-    machine). When the search ends without a solution although the hint was complete, the
+    The search is reproducible: one CP-SAT worker with a limit in deterministic time (the
+    wall-clock limit, three times longer, only guards a loaded machine; the interleaved
+    multi-worker search, deterministic too, aborts the process on some infeasible models in
+    OR-Tools 9.15). When the search ends without a solution although the hint was complete, the
     hint's solution is returned (status FEASIBLE) with no bound (the last item False)."""
     b.m.clear_assumptions()
     model = b.m.clone()
@@ -790,8 +795,7 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bo
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = time_limit_s
     solver.parameters.max_time_in_seconds = 3.0 * time_limit_s
-    solver.parameters.num_workers = 2
-    solver.parameters.interleave_search = True
+    solver.parameters.num_workers = 1
     solver.parameters.random_seed = 1
     # light presolve: the interval and element encodings of a multi-year day grid make full
     # presolve (probing, symmetry) take longer than the search itself
@@ -940,7 +944,15 @@ def _sentence(b: _Builder, rule: str) -> str:
         r = rotations[rest.split()[-1]]
         return f"crew rotation {r.label} must leave {r.station} by {r.nominal_undock_utc:%Y-%m-%d}"
     if kind == "port":
-        return f"{rest} needs a free compatible docking port"
+        flight = rest.removeprefix("for ")
+        f = next((f for f in b.flights if f.key == flight), None)
+        if f is None:
+            return f"{flight} needs a free docking port when it arrives, and none is free"
+        names = ", ".join(sorted(q.name for q in f.ports)) or "none"
+        return (
+            f"{flight} needs a free docking port at {f.station} when it arrives, and none of "
+            f"those its vehicles fit ({names}) is free then"
+        )
     if kind == "crew":
         return f"crew aboard {rest.removeprefix('capacity ')} would exceed its crew capacity"
     if kind == "rate":
