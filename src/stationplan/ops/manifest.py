@@ -176,6 +176,9 @@ class _Builder:
         self.explanation: list[str] = []
         self.deviations: list[cp_model.IntVar] = []
         self.placed: set[str] = set()
+        self.cargo_bound = 0.0
+        self.crew_objective: float | None = None
+        """Lower bound of the crew stage (its objective when solved to optimality)."""
         self.buckets: dict[str, cp_model.IntVar] = {}
         self.placed_ports: dict[str, dict[Port, tuple[int, int]]] = {}
         self.counted: set[str] = set()
@@ -378,6 +381,7 @@ class _Builder:
                     slots += math.ceil(1.3 * need[c] / least) + 1
             years = self.horizon / 365.25
             slots = min(slots, math.ceil(sum(v.max_flights_per_year for v in vehicles) * years))
+            self.cargo_bound += _cargo_cost_bound(vehicles, caps, need, years)
             active = np.flatnonzero(sum(demand.values()) > 0)
             if slots == 0 or active.size == 0:
                 continue
@@ -682,6 +686,25 @@ def _reorder_schedule(
     return schedule
 
 
+def _cargo_cost_bound(
+    vehicles: list[Vehicle], caps: dict[str, dict[str, float]], need: dict[str, float], years: float
+) -> float:
+    """A lower bound on the cargo flights' cost (objective units, 0.1 MUSD): the linear
+    programme min sum(cost_v n_v) with sum_v cap_vc n_v >= need_c per carrier and
+    0 <= n_v <= rate_v x years, by HiGHS. It ignores windows, ports and timing, so it is a
+    valid bound, which CP-SAT's relaxation of the stock tables does not give."""
+    from scipy.optimize import linprog
+
+    if not vehicles or not any(v > 0 for v in need.values()):
+        return 0.0
+    cost = [round(v.cost_per_flight_musd * 10) for v in vehicles]
+    a_ub = [[-caps[v.name][c] for v in vehicles] for c in CARRIERS]
+    b_ub = [-need[c] for c in CARRIERS]
+    bounds = [(0.0, v.max_flights_per_year * years) for v in vehicles]
+    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    return float(result.fun) if result.status == 0 else 0.0
+
+
 def _capacities(v: Vehicle) -> dict[str, float]:
     reboost = v.reboost.propellant_kg if v.reboost is not None else 0.0
     return {
@@ -754,13 +777,14 @@ def solve_manifest(problem: ManifestProblem, time_limit_s: float | None = None) 
     b.crew_capacity()
     b.flight_rates()
     b.objective()
-    crew_solver, crew_status, _ = _solve(b, 0.5 * limit_s)
+    crew_solver, crew_status, crew_bounded = _solve(b, limit_s)
     if crew_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(b, crew_solver, crew_status, kind.value, started, "crew rotations")
     if problem.supply_for is not None:
         placed = _read(b, crew_solver, "FEASIBLE", kind.value, started)
         b.p.supply = problem.supply_for(placed.crew)
     b.fix(crew_solver)
+    b.crew_objective = crew_solver.best_objective_bound if crew_bounded else None
     # stage 2: cargo flights around the crew's
     b.cargo()
     if b.explanation:
@@ -768,7 +792,7 @@ def solve_manifest(problem: ManifestProblem, time_limit_s: float | None = None) 
     b.ports_no_overlap()
     b.flight_rates()
     b.objective()
-    solver, status, bounded = _solve(b, max(1.0, limit_s - (time.perf_counter() - started)))
+    solver, status, bounded = _solve(b, limit_s)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(b, solver, status, kind.value, started, "cargo flights")
     name = "OPTIMAL" if status == crew_status == cp_model.OPTIMAL else "FEASIBLE"
@@ -780,10 +804,11 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bo
     passed as assumptions: CP-SAT presolves and uses hints far less under assumptions, which
     are kept for explaining an infeasible model (:func:`_minimal_core`).
 
-    The search is reproducible: one CP-SAT worker with a limit in deterministic time (the
-    wall-clock limit, three times longer, only guards a loaded machine; the interleaved
-    multi-worker search, deterministic too, aborts the process on some infeasible models in
-    OR-Tools 9.15). When the search ends without a solution although the hint was complete, the
+    Two CP-SAT workers (one starts from the hint, one raises the bound) within the time
+    limit. Not bit-reproducible: when the limit cuts the search, the manifest found depends on
+    the machine's speed (its cost and bound are reported). The interleaved multi-worker
+    search, which would be reproducible, aborts the process on some infeasible models in
+    OR-Tools 9.15. When the search ends without a solution although the hint was complete, the
     hint's solution is returned (status FEASIBLE) with no bound (the last item False)."""
     b.m.clear_assumptions()
     model = b.m.clone()
@@ -793,9 +818,8 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bo
     if model.proto.solution_hint.vars:
         fallback = _complete_hint(model, max(5.0, 0.3 * time_limit_s))
     solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = time_limit_s
-    solver.parameters.max_time_in_seconds = 3.0 * time_limit_s
-    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 2
     solver.parameters.random_seed = 1
     # light presolve: the interval and element encodings of a multi-year day grid make full
     # presolve (probing, symmetry) take longer than the search itself
@@ -1024,6 +1048,8 @@ def _read(
     members = _members(b, flights, labels)
     value = solver.objective_value
     bound: float | None = solver.best_objective_bound if bounded else None
+    if b.crew_objective is not None:  # the crew stage's bound plus the cargo LP's
+        bound = max(bound or 0.0, b.crew_objective + b.cargo_bound)
     gap = None
     if bound is not None:
         gap = 0.0 if value == 0 else round(100.0 * abs(value - bound) / abs(value), 3)

@@ -857,8 +857,8 @@ class Policies(StrictModel):
         default=20,
         gt=0,
         le=3600,
-        description="Time the manifest solver may take (s); the best manifest found by then "
-        "is kept, with its optimality gap.",
+        description="Time each stage of the manifest solver (crew rotations, then cargo) may "
+        "take (s); the best manifest found by then is kept, with its optimality gap.",
     )
     common_cost_sharing: CostSharing = Field(
         default=CostSharing.UTILIZATION_SHARE,
