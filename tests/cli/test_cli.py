@@ -31,10 +31,10 @@ def test_validate_default_copy(tmp_path: Path) -> None:
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# The default stationplan scenario")
-    assert "NASA BVAD" in text  # the comments (sources) come along
+    assert "NASA Advanced Life Support Baseline Values" in text  # the source comments come along
     result = runner.invoke(app, ["validate", str(target)])
     assert result.exit_code == 0, result.output
-    assert "valid (2 station(s), 6 partners, 4 vehicles)" in result.output
+    assert "valid (2 station(s), 6 partners, 5 vehicles)" in result.output
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 def test_validate_bad_file_exit_2_all_messages(tmp_path: Path, default_text: str) -> None:
-    text, line = mutate(default_text, "inclination_deg: 51.64", "inclination_deg: 245")
+    text, line = mutate(default_text, "inclination_deg: 51.6344", "inclination_deg: 245")
     text, _ = mutate(text, "crew_seats: 3 ", "crew_sets: 3 ")
     bad = tmp_path / "my.yaml"
     bad.write_text(text, encoding="utf-8")
@@ -102,23 +102,26 @@ def test_run_end_to_end(tmp_path: Path) -> None:
     assert raw["meta"]["schema_version"] == 1
     assert raw["meta"]["stationplan_version"] == __version__
     assert plan.meta.scenario_sha256 == load_scenario().sha256
-    assert [s.name for s in plan.stations] == ["ISS", "Unity Station"]
+    assert [s.name for s in plan.stations] == ["ISS", "Concord Station"]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "Unity Station Programme" in html
+    assert "ISS Transition Programme" in html
     assert "<script src=" not in html and "<link" not in html  # self-contained, no CDN
     assert "Plotly" in html  # plotly.js embedded
     assert sorted(p.name for p in out.iterdir()) == [
         ".stationplan-output.json",
+        "Concord_Station.czml",
+        "Concord_Station.oem",
         "ISS.czml",
         "ISS.oem",
-        "Unity_Station.czml",
-        "Unity_Station.oem",
+        "manifest.csv",
+        "manifest.ics",
         "plan.json",
         "report.html",
     ]
     assert (out / "ISS.oem").read_text(encoding="utf-8").startswith("CCSDS_OEM_VERS")
     assert (
-        json.loads((out / "Unity_Station.czml").read_text(encoding="utf-8"))[0]["id"] == "document"
+        json.loads((out / "Concord_Station.czml").read_text(encoding="utf-8"))[0]["id"]
+        == "document"
     )
     assert len(plan.orbits) == 2 and plan.orbits[1].contacts
 

@@ -60,7 +60,7 @@ def test_looks_like_coordinates() -> None:
 @pytest.mark.parametrize(
     ("text", "site", "vehicle"),
     [
-        # the default's two sites; the vehicle is the first of the fleet flying from it
+        # two of the default's sites; the vehicle is the first of the fleet flying from it
         ("Baikonur Site 31", "Baikonur Site 31", "Soyuz MS"),
         ("bai", "Baikonur Site 31", "Soyuz MS"),  # prefix, any case
         ("  KENNEDY ", "Kennedy LC-39A", "Crew Dragon"),  # surrounding blanks ignored
@@ -92,7 +92,9 @@ def test_resolve_unknown(text: str) -> None:
     with pytest.raises(ValueError) as err:
         resolve_launch_site(text)
     assert f"'{text}' names no single launch site" in str(err.value)
-    assert "known: Baikonur Site 31, Kennedy LC-39A; or give LAT,LON" in str(err.value)
+    assert "known: Baikonur Site 31, Kennedy LC-39A, Cape Canaveral SLC-40; or give LAT,LON" in str(
+        err.value
+    )
 
 
 def test_resolve_ambiguous_prefix(monkeypatch: pytest.MonkeyPatch) -> None:

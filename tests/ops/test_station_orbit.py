@@ -72,19 +72,18 @@ def test_trend_days(start: datetime, end: datetime, expected: list[datetime]) ->
 
 
 def test_trend_days_of_the_default_stations() -> None:
-    """Unity Station serves 2024-09-15 to 2030-12-31T23:59:59: the start, 2024-10-01, then
-    four quarters in each of 2025-2030: 1 + 1 + 6 x 4 = 26 days. The ISS serves 2024-01-01
-    to its retirement 2024-12-31: 01-01, 04-01, 07-01, 10-01."""
-    unity = _trend_days(utc(2024, 9, 15), datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC))
-    assert len(unity) == 26
-    assert unity[:3] == [utc(2024, 9, 15), utc(2024, 10, 1), utc(2025, 1, 1)]
-    assert unity[-1] == utc(2030, 10, 1)
-    assert _trend_days(utc(2024, 1, 1), utc(2024, 12, 31)) == [
-        utc(2024, 1, 1),
-        utc(2024, 4, 1),
-        utc(2024, 7, 1),
-        utc(2024, 10, 1),
-    ]
+    """Concord Station serves 2028-03-01 to 2038-12-31T23:59:59: the start, 2028-04-01,
+    07-01, 10-01, then four quarters in each of 2029-2038: 4 + 10 x 4 = 44 days. The ISS
+    serves 2026-01-01 to its retirement 2031-01-31: four quarters in each of 2026-2030 and
+    2031-01-01 (a whole day inside the service): 21 days."""
+    concord = _trend_days(utc(2028, 3, 1), datetime(2038, 12, 31, 23, 59, 59, tzinfo=UTC))
+    assert len(concord) == 44
+    assert concord[:3] == [utc(2028, 3, 1), utc(2028, 4, 1), utc(2028, 7, 1)]
+    assert concord[-1] == utc(2038, 10, 1)
+    iss = _trend_days(utc(2026, 1, 1), utc(2031, 1, 31))
+    assert len(iss) == 21
+    assert iss[:2] == [utc(2026, 1, 1), utc(2026, 4, 1)]
+    assert iss[-2:] == [utc(2030, 10, 1), utc(2031, 1, 1)]
 
 
 # --------------------------------------------------------------------------- elements
@@ -105,11 +104,11 @@ def test_station_without_mass_has_no_drag_term(mini: Scenario) -> None:
 def test_tle_station_keeps_its_element_set() -> None:
     iss = load_scenario().scenario.stations[0]
     el = station_elements(iss, build_station(iss))
-    assert el.catalog_number == 25544  # default.yaml: the ISS element set of 2024-12-10
-    # day 345.25157410 of 2024 is 10 December (a leap year: 335 days to 30 November),
-    # 0.25157410 x 24 h = 6.0378 h = 06:02:16 UTC
-    assert el.epoch_utc.replace(microsecond=0) == datetime(2024, 12, 10, 6, 2, 16, tzinfo=UTC)
-    assert el.satrec.bstar == pytest.approx(3.3265e-4)  # 33265-3 on line 1, not recomputed
+    assert el.catalog_number == 25544  # default.yaml: the ISS element set of 2025-07-23
+    # day 204.82343111 of 2025 is 23 July (181 days to 30 June), 0.82343111 x 24 h =
+    # 19.7624 h = 19:45:44 UTC
+    assert el.epoch_utc.replace(microsecond=0) == datetime(2025, 7, 23, 19, 45, 44, tzinfo=UTC)
+    assert el.satrec.bstar == pytest.approx(1.6581e-4)  # 16581-3 on line 1, not recomputed
 
 
 # --------------------------------------------------------------------------- contact trend

@@ -1,7 +1,7 @@
 """The engine: a Plan whose parts agree with each other and with the layers below it.
 
 Most checks run the two-station scenario of tests/ops/scenarios.py (half a second); one run
-of the default scenario (~6 s) is shared by the module's default-plan tests.
+of the default scenario (~1 min) is shared by the module's default-plan tests.
 
 Window counts by hand: a pad turns through a 51.64 deg plane once per 360 / (360.986 + 5.0)
 = 0.9836 day (sidereal rate plus the node's ~5 deg/day regression), and each pad's corridor
@@ -23,8 +23,7 @@ from stationplan.plan import Plan
 from stationplan.plan.engine import NOT_YET_BUILT, RunResult, run_scenario
 from stationplan.plan.model import Severity
 from stationplan.program.contributions import partner_summaries
-from stationplan.scenario import load_scenario
-from tests.conftest import mutate
+from tests.conftest import default_run, mutate
 from tests.ops.scenarios import MINI, parse, two_station_text, utc
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -38,7 +37,7 @@ def two() -> tuple[RunResult, list[str]]:
 
 @pytest.fixture(scope="module")
 def default_plan() -> Plan:
-    return run_scenario(load_scenario(), now_utc=NOW).plan
+    return default_run().plan
 
 
 def _span(plan: Plan, station: str) -> tuple[datetime, datetime]:
@@ -218,57 +217,86 @@ def test_element_in_orbit_at_start_puts_the_station_in_service() -> None:
 
 
 def test_default_windows_go_where_vehicles_dock(default_plan: Plan) -> None:
-    """The ISS lists no modules, hence no ports: every series goes to Unity Station, one per
-    vehicle (one site each), over Unity's service 2024-09-15 (the Service Module) to the
-    programme end."""
+    """A series per vehicle, launch site and station it has a port type at: Soyuz and
+    Progress (SSVP) go to the ISS alone, Crew and Cargo Dragon (IDSS) and Cygnus (CBM) to
+    both, from each of their sites; each over its station's service, the ISS from the
+    programme start 2026-01-01 to its retirement 2031-01-31, Concord Station from its Core
+    Module 2028-03-01 to the programme end."""
     series = [(w.vehicle, w.site, w.station) for w in default_plan.launch_windows]
+    iss, concord, kennedy, slc40 = (
+        "ISS",
+        "Concord Station",
+        "Kennedy LC-39A",
+        ("Cape Canaveral SLC-40"),
+    )
     assert series == [
-        ("Soyuz MS", "Baikonur Site 31", "Unity Station"),
-        ("Progress MS", "Baikonur Site 31", "Unity Station"),
-        ("Crew Dragon", "Kennedy LC-39A", "Unity Station"),
-        ("Cargo Dragon", "Kennedy LC-39A", "Unity Station"),
+        ("Soyuz MS", "Baikonur Site 31", iss),
+        ("Progress MS", "Baikonur Site 31", iss),
+        ("Crew Dragon", kennedy, iss),
+        ("Crew Dragon", slc40, iss),
+        ("Crew Dragon", kennedy, concord),
+        ("Crew Dragon", slc40, concord),
+        ("Cargo Dragon", kennedy, iss),
+        ("Cargo Dragon", slc40, iss),
+        ("Cargo Dragon", kennedy, concord),
+        ("Cargo Dragon", slc40, concord),
+        ("Cygnus", slc40, iss),
+        ("Cygnus", slc40, concord),
     ]
-    start, end = _span(default_plan, "Unity Station")
-    assert (start, end) == (utc(2024, 9, 15), datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC))
-    soyuz, progress, crew, cargo = default_plan.launch_windows
+    assert _span(default_plan, iss) == (utc(2026, 1, 1), utc(2031, 1, 31))
+    start, end = _span(default_plan, concord)
+    assert (start, end) == (utc(2028, 3, 1), datetime(2038, 12, 31, 23, 59, 59, tzinfo=UTC))
+    soyuz, progress, crew, *_ = default_plan.launch_windows
+    cargo = default_plan.launch_windows[6]
     # same pad and profile (528 s, 2orbit, 220 km, lead 162 s) / (720 s, 1day, 210 km,
     # 0.1 deg dogleg): the same windows
     assert soyuz.launch_dates_utc == progress.launch_dates_utc
     assert crew.launch_dates_utc == cargo.launch_dates_utc
-    # 2024-09-15 to 2031-01-01 less 1 s: 16 + 31 + 30 + 31 = 108 days of 2024, 6 x 365 + 1
-    # (2028) = 2191 after: 2299 days; with the node's -4.96 deg/day at 415 km
-    # (tests/ops/test_station_orbit.py) one window per 360 / 365.946 = 0.98375 day: 2337.0
-    assert abs(soyuz.windows - 2337.0) <= 1.0
+    # ISS: 2026-01-01 to 2031-01-31: 5 x 365 + 1 (2028) + 30 = 1856 days; with the node's
+    # -4.956 deg/day at 416.6 km (the element set's mean motion) one window per
+    # 360 / (360.986 + 4.956) = 0.98376 day: 1886.6
+    assert abs(soyuz.windows - 1886.6) <= 1.0
+    # Concord Station: 2028-03-01 to 2039-01-01 less 1 s: 306 + 10 x 365 + 2 = 3958 days,
+    # the same node rate (same altitude and plane): 4023.3
+    concord_crew = default_plan.launch_windows[4]
+    assert abs(concord_crew.windows - 4023.3) <= 1.0
 
 
 def test_default_iss_deorbit(default_plan: Plan) -> None:
-    """ISS: lifetime from its element epoch (2024-12-10 06:02, later than its service start)
-    to its retirement 2024-12-31; deorbit of its 420000 kg with the Progress MS engine (the
-    fleet's first reboost vehicle, Isp 302 s): propellant m (1 - exp(-dv / (g0 Isp)))."""
-    iss, unity = default_plan.lifetime
-    assert iss.start_utc.replace(microsecond=0) == datetime(2024, 12, 10, 6, 2, 16, tzinfo=UTC)
-    assert iss.end_utc == utc(2024, 12, 31)
+    """ISS: lifetime from its service start 2026-01-01 (its element set of 2025-07-23 is
+    earlier) to its retirement 2031-01-31; deorbit of its 419725 kg (235582 kg of its own
+    and 184143 kg of modules) with the Progress MS engine (the fleet's first reboost vehicle,
+    Isp 302 s): propellant m (1 - exp(-dv / (g0 Isp)))."""
+    iss, concord = default_plan.lifetime
+    assert iss.start_utc == utc(2026, 1, 1)
+    assert iss.end_utc == utc(2031, 1, 31)
     d = iss.deorbit
-    assert d is not None and unity.deorbit is None
-    assert (d.vehicle, d.isp_s, d.station_mass_kg) == ("Progress MS", 302, 420000)
+    assert d is not None and concord.deorbit is None
+    assert (d.vehicle, d.isp_s, d.station_mass_kg) == ("Progress MS", 302, 419725)
     assert d.propellant_kg == pytest.approx(
-        420000 * (1 - math.exp(-d.dv_m_s / (9.80665 * 302))), rel=1e-9
+        419725 * (1 - math.exp(-d.dv_m_s / (9.80665 * 302))), rel=1e-9
     )
-    # Progress MS: (1000 reboost + 870 transfer) x 4 flights = 7480 kg a year
-    assert iss.propellant_budget_kg_per_year == unity.propellant_budget_kg_per_year == 7480
+    # Progress MS: (1000 reboost + 870 transfer) x 4 flights = 7480 kg a year, Cargo Dragon's
+    # boost kit 1000 x 3 flights = 3000
+    assert iss.propellant_budget_kg_per_year == concord.propellant_budget_kg_per_year == 10480
 
 
 def test_default_findings(default_plan: Plan) -> None:
-    """Only Kiruna (67.86 N) never sees either station: at 415 km with a 5 deg mask the
-    station is seen within acos(R cos 5 / (R + h)) - 5 = acos(6378.137 x 0.99619 / 6793.1)
-    - 5 = 20.7 - 5 = 15.7 deg of its ground track, which reaches 51.64 deg: 67.4 deg N at
-    most."""
-    found = [(f.severity, f.topic, f.message) for f in default_plan.findings]
+    """The only warnings: Kiruna (67.86 N) never sees either station: at 416.6 km with a
+    5 deg mask the station is seen within acos(R cos 5 / (R + h)) - 5 = acos(6378.137 x
+    0.99619 / 6794.8) - 5 = 20.7 - 5 = 15.7 deg of its ground track, which reaches 51.63 deg:
+    67.4 deg N at most. The rest are information (the risk of launch slips and losses)."""
+    found = [
+        (f.severity, f.topic, f.message)
+        for f in default_plan.findings
+        if f.severity is Severity.WARNING
+    ]
     assert found == [
         (
             Severity.WARNING,
             "ground segment",
             f"Kiruna never sees {station} above 5 deg in 7 days (inclination 51.6 deg)",
         )
-        for station in ("ISS", "Unity Station")
+        for station in ("ISS", "Concord Station")
     ]
+    assert {f.topic for f in default_plan.findings if f.severity is Severity.INFO} <= {"risk"}

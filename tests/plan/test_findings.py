@@ -41,12 +41,13 @@ def test_minimal_scenario_is_clean() -> None:
 
 
 def test_default_scenario_is_clean() -> None:
-    """The default: every vehicle docks at Unity Station; the arrays lead the load at each
-    step (e.g. 75.8 kW against 22.5 after the European Laboratory); 6 crew on 2025-04-15
-    (NASA 2, ROSCOSMOS 2, ESA 1, JAXA 1; ISRO joins in 2027) fit the Service Module's 2 and
-    the Core Node's 4 berths; Soyuz 3 x 2 + Crew Dragon 4 x 3 = 18 seats a year against
-    6 x 365.25 / 182 = 12.04; ISRO's module launches after it joins; every partner
-    contributes hardware."""
+    """The default: every vehicle docks at a station (Soyuz and Progress at the ISS's SSVP
+    ports, the Dragons at IDSS ports and Cygnus at CBM ports of both); the arrays lead the
+    load at each step (215 kW on the ISS from the start, Concord's Core Module 30 kW against
+    3); 7 crew on 2026-02-11 (ROSCOSMOS 3, NASA 2, ESA 1, JAXA 1; ISRO joins in 2031) fit the
+    ISS's 12 berths; Soyuz 3 x 2 + Crew Dragon 4 x 4 = 22 seats a year against
+    7 x 365.25 / 182 = 14.05; ISRO's module launches after it joins and Roscosmos withdraws
+    with the ISS's deorbit; every partner contributes hardware."""
     assert _issues(load_scenario().scenario) == []
 
 

@@ -81,12 +81,12 @@ def test_membership_days_of_a_partner_that_leaves() -> None:
 
 
 def test_active_days_of_a_partner_joining_mid_programme() -> None:
-    """Default: ISRO joins 2027-01-01; the programme ends 2030-12-31T23:59:59: four years
-    with 2028 a leap year, 4 x 365 + 1 = 1461 days less one second."""
+    """Default: ISRO joins 2031-01-01; the programme ends 2038-12-31T23:59:59: eight years
+    with 2032 and 2036 leap years, 8 x 365 + 2 = 2922 days less one second."""
     sc = load_scenario().scenario
     isro = sc.partner("ISRO")
     days = active_days(isro, sc.programme.start_utc, sc.programme.end_utc)
-    assert days == pytest.approx(1461 - 1 / 86400, abs=1e-9)
+    assert days == pytest.approx(2922 - 1 / 86400, abs=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -144,14 +144,19 @@ def test_uncrewed_plan() -> None:
 
 
 def test_default_shares_of_the_successor_station() -> None:
-    """Default: NASA's modules 14288 + 16183 + 16000 + 16183 = 62654 kg out of 126355 kg in
-    all (the ISS lists no modules): 49.59 %; Roscosmos 19051 + 4650 = 23701 kg: 18.76 %."""
+    """Default: the modules of both stations, 286797 kg in all (the ISS's 184143 kg and
+    Concord Station's 102654 kg, the commercial operator's two included); NASA's Unity,
+    Harmony, Destiny, the ISS array truss and Concord's two power trusses 11612 + 14288 +
+    14515 + 64732 + 16183 + 16183 = 137513 kg: 47.948 %; Roscosmos's Zvezda, Nauka, Poisk,
+    Rassvet and Prichal 19051 + 20350 + 3670 + 5075 + 4650 = 52796 kg: 18.409 %."""
     s = _summaries(load_scenario().scenario)
-    total = 14288 + 19051 + 16183 + 1800 + 10300 + 15900 + 16000 + 4650 + 16183 + 12000
-    assert total == 126355
-    assert s["NASA"].module_mass_kg == 62654
-    assert s["NASA"].module_mass_share_pct == pytest.approx(49.586, abs=1e-3)
-    assert s["ROSCOSMOS"].module_mass_share_pct == pytest.approx(18.758, abs=1e-3)
-    # arrays: NASA's two trusses 62 + 62 of 13.8 + 124 = 137.8 kW
-    assert s["NASA"].power_generation_share_pct == pytest.approx(89.985, abs=1e-3)  # 124/137.8
+    iss = 64732 + 19051 + 20350 + 3670 + 5075 + 4650 + 11612 + 14288 + 14515 + 10300 + 15900
+    concord = 14288 + 16183 + 1800 + 16000 + 10300 + 15900 + 16183 + 12000
+    assert (iss, concord) == (184143, 102654)
+    assert s["NASA"].module_mass_kg == 137513
+    assert s["NASA"].module_mass_share_pct == pytest.approx(47.948, abs=1e-3)
+    assert s["ROSCOSMOS"].module_mass_share_pct == pytest.approx(18.409, abs=1e-3)
+    # arrays: NASA's ISS truss 215 and Concord's trusses 62 + 62 of 215 + 124 + the Core
+    # Module's 30 = 369 kW
+    assert s["NASA"].power_generation_share_pct == pytest.approx(91.870, abs=1e-3)  # 339/369
     assert s["ISRO"].active_days < s["NASA"].active_days

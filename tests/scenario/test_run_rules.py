@@ -28,7 +28,7 @@ def errors_of(text: str) -> list[str]:
 
 def test_band_at_the_reentry_altitude_is_refused(default_text: str) -> None:
     text, line = mutate(default_text, "min_altitude_km: 400 ", "min_altitude_km: 150 ")
-    text, _ = mutate(text, "max_altitude_km: 420", "max_altitude_km: 160")
+    text, _ = mutate(text, "max_altitude_km: 430", "max_altitude_km: 160")
     assert errors_of(text) == [
         f"{SRC}:{line} stations[1].min_altitude_km: must be > {REENTRY_ALTITUDE_KM:g} and "
         "<= 2000 (got 150)"
@@ -37,13 +37,13 @@ def test_band_at_the_reentry_altitude_is_refused(default_text: str) -> None:
 
 def test_band_just_above_the_reentry_altitude_validates(default_text: str) -> None:
     text, _ = mutate(default_text, "min_altitude_km: 400 ", "min_altitude_km: 150.5 ")
-    text, _ = mutate(text, "max_altitude_km: 420", "max_altitude_km: 160")
+    text, _ = mutate(text, "max_altitude_km: 430", "max_altitude_km: 160")
     assert parse_scenario(text).scenario.stations[1].min_altitude_km == 150.5
 
 
 def test_programme_past_the_ephemeris_is_refused(default_text: str) -> None:
     text, line = mutate(
-        default_text, "end_utc: 2030-12-31T23:59:59Z", "end_utc: 2060-01-01T00:00:00Z"
+        default_text, "end_utc: 2038-12-31T23:59:59Z", "end_utc: 2060-01-01T00:00:00Z"
     )
     (msg,) = errors_of(text)
     assert msg.startswith(
@@ -58,7 +58,7 @@ def test_programme_past_the_ephemeris_is_refused(default_text: str) -> None:
     [("2053-09-08", True), ("2053-09-09", False), (f"{EPHEMERIS_LAST_UTC:%Y-%m-%d}", False)],
 )
 def test_ephemeris_margin_edge(default_text: str, end: str, ok: bool) -> None:
-    text, _ = mutate(default_text, "end_utc: 2030-12-31T23:59:59Z", f"end_utc: {end}")
+    text, _ = mutate(default_text, "end_utc: 2038-12-31T23:59:59Z", f"end_utc: {end}")
     if ok:
         parse_scenario(text)
     else:
@@ -66,7 +66,7 @@ def test_ephemeris_margin_edge(default_text: str, end: str, ok: bool) -> None:
 
 
 def test_programme_before_the_ephemeris_is_refused(default_text: str) -> None:
-    text, line = mutate(default_text, "start_utc: 2024-01-01", "start_utc: 1899-08-01")
+    text, line = mutate(default_text, "start_utc: 2026-01-01", "start_utc: 1899-08-01")
     (msg,) = errors_of(text)
     assert msg.startswith(
         f"{SRC}:{line} programme.start_utc: the programme starts 1899-08-01; it must start on "
@@ -77,8 +77,8 @@ def test_programme_before_the_ephemeris_is_refused(default_text: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
-        ("start_utc: 2024-01-01", "start_utc: 0001-01-01", "programme.start_utc"),
-        ("end_utc: 2030-12-31T23:59:59Z", "end_utc: 9999-12-31", "programme.end_utc"),
+        ("start_utc: 2026-01-01", "start_utc: 0001-01-01", "programme.start_utc"),
+        ("end_utc: 2038-12-31T23:59:59Z", "end_utc: 9999-12-31", "programme.end_utc"),
     ],
 )
 def test_extreme_dates_are_refused_not_crashed(
@@ -89,7 +89,13 @@ def test_extreme_dates_are_refused_not_crashed(
 
 
 def test_station_without_mass_is_refused(default_text: str) -> None:
-    text, line = mutate(default_text, "mass_kg: 420000 ", "mass_kg: 0 ")
+    """The ISS without its modules (and their owners' contributions) and with mass_kg 0."""
+    start = default_text.index("    modules:\n      # The elements that hold")
+    stop = default_text.index("\n  - name: Concord Station")
+    text = default_text[:start] + default_text[stop + 1 :]
+    for item in ("Harmony", "Zvezda", "Prichal"):
+        text = "\n".join(ln for ln in text.split("\n") if f"item: {item}," not in ln)
+    text, line = mutate(text, "mass_kg: 235582\n", "mass_kg: 0\n")
     assert errors_of(text) == [
         f"{SRC}:{line} stations[0].mass_kg: station 'ISS' has no mass: mass_kg is 0 and it has "
         "no modules; give its mass (> 0 kg) or its modules"
@@ -101,19 +107,19 @@ def test_station_without_drag_area_is_refused(default_text: str) -> None:
     (msg,) = errors_of(text)
     assert msg.startswith(
         f"{SRC}:{line} stations[0].drag_area_m2: station 'ISS' has no drag area when its "
-        "service starts (2024-01-01)"
+        "service starts (2026-01-01)"
     )
 
 
 def test_first_module_without_drag_area_is_refused(default_text: str) -> None:
-    """Unity Station has no mass or area of its own: its service starts with the Service
+    """Concord Station has no mass or area of its own: its service starts with the Core
     Module, which must then bring a drag area."""
-    text, _ = mutate(default_text, "drag_area_m2: 90", "drag_area_m2: 0")
+    text, _ = mutate(default_text, "drag_area_m2: 60", "drag_area_m2: 0")
     line = text[: text.index("    drag_area_m2: 0\n    drag_coefficient")].count("\n") + 1
     (msg,) = errors_of(text)
     assert msg.startswith(
-        f"{SRC}:{line} stations[1].drag_area_m2: station 'Unity Station' has no drag area "
-        "when its service starts (2024-09-15)"
+        f"{SRC}:{line} stations[1].drag_area_m2: station 'Concord Station' has no drag area "
+        "when its service starts (2028-03-01)"
     )
 
 
@@ -121,22 +127,25 @@ def test_elements_dated_after_the_service_are_refused(default_text: str) -> None
     """A mean-elements epoch after the programme made run propagate SGP4 back 23 years
     (positions 1e13 km out) and its contact search exhaust memory (24 GB, OOM-killed)."""
     text, line = mutate(
-        default_text, "epoch_utc: 2024-09-15T00:00:00Z", "epoch_utc: 2053-09-08T00:00:00Z"
+        default_text, "epoch_utc: 2028-03-01T00:00:00Z", "epoch_utc: 2053-09-08T00:00:00Z"
     )
     assert errors_of(text) == [
-        f"{SRC}:{line} stations[1].orbit.epoch_utc: the elements of 'Unity Station' are dated "
-        "2053-09-08, after its service ends (the programme end, 2030-12-31); give elements "
+        f"{SRC}:{line} stations[1].orbit.epoch_utc: the elements of 'Concord Station' are dated "
+        "2053-09-08, after its service ends (the programme end, 2038-12-31); give elements "
         "dated within its service: the plan propagates them from their epoch"
     ]
 
 
 def test_tle_dated_after_retirement_is_refused(default_text: str) -> None:
-    text, _ = mutate(default_text, "retire_utc: 2024-12-31", "retire_utc: 2024-06-01")
+    """The element set is dated before the programme start, so the programme starts earlier
+    too, to keep the retirement inside it."""
+    text, _ = mutate(default_text, "start_utc: 2026-01-01", "start_utc: 2025-01-01")
+    text, _ = mutate(text, "retire_utc: 2031-01-31", "retire_utc: 2025-06-01")
     line = text[: text.index("      tle: |")].count("\n") + 1
     (msg,) = errors_of(text)
     assert msg.startswith(
-        f"{SRC}:{line} stations[0].orbit.tle: the elements of 'ISS' are dated 2024-12-10, "
-        "after its service ends (retirement, 2024-06-01)"
+        f"{SRC}:{line} stations[0].orbit.tle: the elements of 'ISS' are dated 2025-07-23, "
+        "after its service ends (retirement, 2025-06-01)"
     )
 
 
@@ -144,9 +153,9 @@ def test_element_epoch_of_each_form(default_text: str) -> None:
     sc = parse_scenario(default_text).scenario
     tle_epoch, field = element_epoch(sc.stations[0].orbit)
     assert field == ("tle",)
-    assert tle_epoch == datetime(2024, 12, 10, tzinfo=UTC) + timedelta(days=0.25157410)
+    assert tle_epoch == datetime(2025, 7, 23, tzinfo=UTC) + timedelta(days=0.82343111)
     assert element_epoch(sc.stations[1].orbit) == (
-        datetime(2024, 9, 15, tzinfo=UTC),
+        datetime(2028, 3, 1, tzinfo=UTC),
         ("epoch_utc",),
     )
     omm = Orbit.model_validate(
