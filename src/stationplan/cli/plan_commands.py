@@ -82,18 +82,29 @@ def validate(
 def init(
     path: Annotated[str, typer.Argument(help="Where to write the new scenario file.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    example: Annotated[
+        str | None,
+        typer.Option(
+            "--example",
+            metavar="NAME",
+            help="Write the example scenario NAME instead of the default (an unknown name "
+            "lists the examples).",
+        ),
+    ] = None,
 ) -> None:
-    """Write a commented copy of the default scenario to start your own."""
+    """Write a commented copy of the default scenario (or of an example) to start your own."""
     from stationplan.report.output import write_text_atomic
     from stationplan.scenario import default_scenario_text
+    from stationplan.scenario.loader import example_scenario_text
 
     with handled({"path": "PATH"}):
+        text = default_scenario_text() if example is None else example_scenario_text(example)
         if Path(path).is_file() and not force:
             raise StationplanInputError(
                 f"{path} already exists; choose another name or pass --force to overwrite it",
                 source=str(path),
             )
-        write_text_atomic(path, default_scenario_text(), label="path")
+        write_text_atomic(path, text, label="path")
     out().print(f"wrote {path}: edit it, then `stationplan validate {path}`")
 
 

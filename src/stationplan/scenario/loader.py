@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from stationplan.errors import Problem, ScenarioError
+from stationplan.errors import Problem, ScenarioError, StationplanInputError
 from stationplan.scenario.checks import check_scenario
 from stationplan.scenario.messages import format_path, problems_from_validation
 from stationplan.scenario.models import Scenario
@@ -21,6 +21,13 @@ from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, PositionedDocume
 
 DEFAULT_SCENARIO_NAME = "default.yaml"
 MAX_SCENARIO_BYTES = MAX_DOCUMENT_BYTES
+
+EXAMPLE_NAMES: tuple[str, ...] = ("iss-2015",)
+"""The example scenarios shipped in ``stationplan/scenario/examples/`` (``NAME.yaml``):
+
+* ``iss-2015``: the ISS of 2015-2016 with the one-year mission (Kelly, Kornienko), as flown
+  then, for comparing the planner with the record.
+"""
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,23 @@ def default_scenario_text() -> str:
     return (
         resources.files("stationplan.scenario")
         .joinpath(DEFAULT_SCENARIO_NAME)
+        .read_text(encoding="utf-8")
+    )
+
+
+def example_scenario_text(name: str) -> str:
+    """The example scenario ``name`` (one of :data:`EXAMPLE_NAMES`), with its source comments,
+    as YAML text; :class:`StationplanInputError` naming the examples for any other name."""
+    if name not in EXAMPLE_NAMES:
+        raise StationplanInputError(
+            Problem(
+                "--example",
+                f"no example named {name!r}; the examples are: {', '.join(EXAMPLE_NAMES)}",
+            )
+        )
+    return (
+        resources.files("stationplan.scenario")
+        .joinpath("examples", f"{name}.yaml")
         .read_text(encoding="utf-8")
     )
 

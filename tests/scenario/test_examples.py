@@ -1,0 +1,140 @@
+"""The example scenarios: each validates, `init --example NAME` writes it, a bad name exits 2.
+
+The record of the Soyuz crew flights of 2015-2016 is kept here as data, for comparing the
+planner's crew flights of the iss-2015 example with what flew.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from typer.testing import CliRunner
+
+from stationplan.cli import app
+from stationplan.errors import StationplanInputError
+from stationplan.scenario import parse_scenario
+from stationplan.scenario.loader import EXAMPLE_NAMES, example_scenario_text
+
+runner = CliRunner()
+
+
+class CrewFlight(NamedTuple):
+    """A crew flight as flown: lift-off (to the second) and landing (to the minute), UTC."""
+
+    name: str
+    launch_utc: datetime
+    landing_utc: datetime
+    source: str
+
+
+def _utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+SOYUZ_FLIGHTS_2015_2016: tuple[CrewFlight, ...] = (
+    CrewFlight(
+        "Soyuz TMA-16M",
+        _utc(2015, 3, 27, 19, 42, 57),
+        _utc(2015, 9, 12, 0, 51),
+        "NASA, Expedition 43 launch and Expedition 44 landing (Padalka, Mogensen, Aimbetov)",
+    ),
+    CrewFlight(
+        "Soyuz TMA-17M",
+        _utc(2015, 7, 22, 21, 2, 44),
+        _utc(2015, 12, 11, 13, 12),
+        "NASA, Expedition 44 launch and Expedition 45 landing (Kononenko, Yui, Lindgren)",
+    ),
+    CrewFlight(
+        "Soyuz TMA-18M",
+        _utc(2015, 9, 2, 4, 37, 43),
+        _utc(2016, 3, 2, 4, 26),
+        "NASA, Expedition 45 launch and Expedition 46 landing (Volkov, Kelly, Kornienko)",
+    ),
+    CrewFlight(
+        "Soyuz TMA-19M",
+        _utc(2015, 12, 15, 11, 3, 9),
+        _utc(2016, 6, 18, 9, 15),
+        "NASA, Expedition 46 launch and Expedition 47 landing (Malenchenko, Kopra, Peake)",
+    ),
+    CrewFlight(
+        "Soyuz TMA-20M",
+        _utc(2016, 3, 18, 21, 26, 38),
+        _utc(2016, 9, 7, 1, 13),
+        "NASA, Expedition 47 launch and Expedition 48 landing (Skripochka, Ovchinin, Williams)",
+    ),
+    CrewFlight(
+        "Soyuz MS-01",
+        _utc(2016, 7, 7, 1, 36, 40),
+        _utc(2016, 10, 30, 3, 58),
+        "NASA, Expedition 48 launch and Expedition 49 landing (Ivanishin, Onishi, Rubins)",
+    ),
+)
+"""The Soyuz crew flights that flew in 2015-2016 (NASA ISS expedition pages and Roscosmos
+mission reports; launch times also in J. McDowell's launch log, to within a second)."""
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_every_example_validates(name: str) -> None:
+    loaded = parse_scenario(example_scenario_text(name), source=f"{name}.yaml")
+    assert loaded.scenario.programme.name
+
+
+def test_iss_2015_is_the_year_of_the_one_year_mission() -> None:
+    sc = parse_scenario(example_scenario_text("iss-2015")).scenario
+    (iss,) = sc.stations
+    elements = iss.orbit.tle_elements()
+    assert elements is not None
+    # the element set 15.6 h before the TMA-16M lift-off
+    assert abs((elements.epoch_utc - _utc(2015, 3, 27, 4, 9, 38)).total_seconds()) < 1
+    assert sc.crew is not None
+    assert sc.crew.first_crew_utc == SOYUZ_FLIGHTS_2015_2016[0].launch_utc
+    assert sum(sc.crew.crew_per_partner.values()) == 6
+    assert sc.crew.crew_per_partner["ROSCOSMOS"] == 3
+    assert sorted(m.partner for m in sc.crew.one_year_missions) == ["NASA", "ROSCOSMOS"]
+    soyuz = next(v for v in sc.vehicles if v.name == "Soyuz TMA-M")
+    assert (soyuz.crew_seats, soyuz.rendezvous_strategy.value) == (3, "4orbit")
+    assert soyuz.launch_sites == ["Baikonur Site 1"]
+    families = {v.launch_record_family for v in sc.vehicles}
+    assert families == {"Soyuz", "Progress", "Dragon", "Cygnus", "HTV", "ATV"}
+    # the programme covers the record's flights from TMA-16M's launch
+    assert sc.programme.start_utc <= SOYUZ_FLIGHTS_2015_2016[0].launch_utc
+    assert SOYUZ_FLIGHTS_2015_2016[-1].launch_utc < sc.programme.end_utc
+
+
+def test_soyuz_record_is_consistent() -> None:
+    launches = [f.launch_utc for f in SOYUZ_FLIGHTS_2015_2016]
+    assert launches == sorted(launches)
+    for f in SOYUZ_FLIGHTS_2015_2016:
+        days = (f.landing_utc - f.launch_utc).total_seconds() / 86400
+        assert 100 < days < 200, f.name  # each stayed within the Soyuz's ~200-day limit
+    # the one-year crew: up on TMA-16M, home on TMA-18M after 340 days
+    one_year = SOYUZ_FLIGHTS_2015_2016[2].landing_utc - SOYUZ_FLIGHTS_2015_2016[0].launch_utc
+    assert round(one_year.total_seconds() / 86400) == 340
+
+
+def test_init_example_writes_it(tmp_path: Path) -> None:
+    target = tmp_path / "iss2015.yaml"
+    result = runner.invoke(app, ["init", str(target), "--example", "iss-2015"])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == example_scenario_text("iss-2015")
+    result = runner.invoke(app, ["validate", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "valid (1 station(s), 5 partners, 6 vehicles)" in result.output
+
+
+def test_init_bad_example_exits_2_with_the_names(tmp_path: Path) -> None:
+    target = tmp_path / "x.yaml"
+    result = runner.invoke(app, ["init", str(target), "--example", "iss-1998"])
+    assert result.exit_code == 2
+    assert "no example named 'iss-1998'" in result.output
+    assert all(name in result.output for name in EXAMPLE_NAMES)
+    assert "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_example_text_refuses_unknown_names() -> None:
+    with pytest.raises(StationplanInputError, match="the examples are: iss-2015"):
+        example_scenario_text("../default")
