@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from stationplan.scenario import default_scenario_text
+
+if TYPE_CHECKING:
+    from stationplan.plan.engine import RunResult
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -29,3 +36,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data folder {SHARED_DATA} is not present")
     return SHARED_DATA
+
+
+DEFAULT_PLAN_NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+"""Generation time stamp of the shared default plan."""
+
+
+@lru_cache(maxsize=1)
+def _default_run() -> RunResult:
+    from stationplan.plan.engine import run_scenario
+    from stationplan.scenario import load_scenario
+
+    return run_scenario(load_scenario(), now_utc=DEFAULT_PLAN_NOW)
+
+
+def default_run() -> RunResult:
+    """The default scenario's plan, computed once per test session (it takes most of a
+    minute: orbits, windows, lifetime, the manifest); each call gets its own copy."""
+    result = _default_run()
+    return replace(result, plan=result.plan.model_copy(deep=True))

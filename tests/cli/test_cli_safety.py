@@ -20,9 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from stationplan.cli import app
-from stationplan.plan.engine import RunResult, run_scenario
-from stationplan.scenario import load_scenario
+from stationplan.plan.engine import RunResult
 from tests.cli.test_cli import ISS_TLE
+from tests.conftest import default_run
 
 runner = CliRunner()
 
@@ -30,7 +30,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def planned() -> RunResult:
     """One real plan of the default scenario, reused by the output-folder tests."""
-    return run_scenario(load_scenario())
+    return default_run()
 
 
 @pytest.fixture()

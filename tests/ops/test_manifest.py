@@ -39,10 +39,10 @@ from stationplan.ops.manifest import (
     StationSupply,
     solve_manifest,
 )
-from stationplan.plan.engine import run_scenario
 from stationplan.plan.model import Plan
 from stationplan.scenario.loader import load_scenario
 from stationplan.scenario.models import Scenario
+from tests.conftest import default_run
 from tests.ops.scenarios import OPS_START, ops_text, parse, vehicle_yaml, windows_on
 
 T = TypeVar("T")
@@ -461,7 +461,7 @@ def test_cargo_fleet_too_small_for_the_demand() -> None:
 @pytest.fixture(scope="module")
 def default() -> tuple[Plan, Scenario]:
     """The default scenario's plan (about 30-90 s: orbits, windows, lifetime, manifest)."""
-    plan = isolated(lambda: run_scenario(load_scenario()).plan)
+    plan = default_run().plan
     return plan, load_scenario().scenario
 
 

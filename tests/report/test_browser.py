@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 
-from stationplan.plan.engine import run_scenario
 from stationplan.report.html import render_report
-from stationplan.scenario import load_scenario
+from tests.conftest import default_run
 from tests.report.ops_plan import rich_plan
 
 pytestmark = pytest.mark.slow
@@ -76,7 +75,7 @@ def _chromium() -> Path:
 
 
 PLANS = {
-    "default scenario": lambda: run_scenario(load_scenario()).plan,
+    "default scenario": lambda: default_run().plan,
     "hand-made operations": rich_plan,
 }
 

@@ -260,6 +260,7 @@ def plan_operations(
     risk_seed: int = DEFAULT_RISK_SEED,
     scheduler: str | None = None,
     say: Callable[[str], None] | None = None,
+    manifest_time_limit_s: float | None = None,
 ) -> Operations:
     """Crew plan, manifest, logistics, power and risk of the scenario (module docstring)."""
     say = say or (lambda _step: None)
@@ -293,7 +294,8 @@ def plan_operations(
     manifest = solve_manifest(
         ManifestProblem(
             sc, inputs.builds, skeleton, inputs.opportunities, supply_for(None), supply_for
-        )
+        ),
+        time_limit_s=manifest_time_limit_s,
     )
     logistics: list[StationLogistics] = []
     risk: list[RiskSummary] = []

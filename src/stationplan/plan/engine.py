@@ -56,12 +56,14 @@ def run_scenario(
     risk_runs: int = DEFAULT_RISK_RUNS,
     risk_seed: int = DEFAULT_RISK_SEED,
     scheduler: str | None = None,
+    manifest_time_limit_s: float | None = None,
 ) -> RunResult:
     """Compute the plan of a validated scenario and the ephemerides to export.
 
     ``progress`` is called with the name of each step as it starts; ``now_utc`` fixes the
     generation time stamp (tests pass one for reproducible output). ``risk_runs``,
-    ``risk_seed`` and ``scheduler`` (a Dask scheduler address) set the Monte Carlo.
+    ``risk_seed`` and ``scheduler`` (a Dask scheduler address) set the Monte Carlo;
+    ``manifest_time_limit_s`` overrides the scenario's limit for each manifest stage.
     """
     say = progress or (lambda _step: None)
     sc = loaded.scenario
@@ -151,6 +153,7 @@ def run_scenario(
         risk_seed=risk_seed,
         scheduler=scheduler,
         say=say,
+        manifest_time_limit_s=manifest_time_limit_s,
     )
     findings = sorted(
         [
