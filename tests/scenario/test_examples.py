@@ -138,3 +138,51 @@ def test_init_bad_example_exits_2_with_the_names(tmp_path: Path) -> None:
 def test_example_text_refuses_unknown_names() -> None:
     with pytest.raises(StationplanInputError, match="the examples are: iss-2015"):
         example_scenario_text("../default")
+
+
+def test_planned_crew_flights_of_2015_2016_against_those_that_flew() -> None:
+    """The planner's crew flights for the iss-2015 example, paired in order with the six Soyuz
+    flights that flew (SOYUZ_FLIGHTS_2015_2016).
+
+    What agrees: six crew flights in the 22 months, as flew; the first lifts off within a
+    minute of Soyuz TMA-16M (the launch-window layer); the one-year member who flies up with
+    it comes home with the next rotation of its group within three weeks of Soyuz TMA-18M's
+    landing (2016-03-02).
+
+    Why the dates differ by up to about a month:
+    - TMA-17M flew 2015-07-22, two months late: the loss of Progress M-27M in April 2015 held
+      the Soyuz-2/Soyuz-FG flights until the cause was known (Roscosmos, May-June 2015). The
+      planner knows nothing of that failure and flies the second group three months after the
+      first, as the staggered increments ask (2015-06-28).
+    - TMA-16M came home after 169 days, not a full increment, so that TMA-18M could carry two
+      visitors up (Mogensen, Aimbetov) who came back on TMA-16M on 2015-09-12: the one-year
+      mission broke the seat symmetry. The planner keeps the increment (about 188 days with the
+      handover) and leaves the freed seat empty, saying it could carry a visiting crew.
+    - MS-01 flew 2016-07-07, two weeks late, for software and hardware checks of the new Soyuz
+      version (Roscosmos, June 2016); the planner flies in mid-June.
+    - Real crews mix the partners (each Soyuz carried Russian and other crew); the planner
+      keeps a partner's positions in one rotation group, so Kelly's place rides with the second
+      group and the modelled US one-year mission starts three months after TMA-16M.
+    """
+    from stationplan.plan.engine import run_scenario
+
+    loaded = parse_scenario(example_scenario_text("iss-2015"), source="iss-2015.yaml")
+    plan = run_scenario(loaded, risk_runs=20).plan
+    assert plan.operations is not None
+    manifest = plan.operations.manifest
+    assert manifest.solver.status in ("OPTIMAL", "FEASIBLE")
+    crew = [f for f in manifest.flights if f.role == "crew"]
+    assert len(crew) == len(SOYUZ_FLIGHTS_2015_2016)
+    assert all(f.vehicle == "Soyuz TMA-M" for f in crew)
+    first = SOYUZ_FLIGHTS_2015_2016[0]
+    assert abs((crew[0].launch_utc - first.launch_utc).total_seconds()) < 60
+    for planned, flown in zip(crew, SOYUZ_FLIGHTS_2015_2016, strict=True):
+        days = abs((planned.launch_utc - flown.launch_utc).total_seconds()) / 86400
+        assert days < 35, (planned.flight, flown.name, days)
+    # the one-year member of the first flight comes home with its group's next rotation
+    (member,) = [
+        m for m in manifest.crew if m.one_year_mission and m.arrival_flight == crew[0].flight
+    ]
+    assert member.return_flight == crew[2].flight
+    landing = SOYUZ_FLIGHTS_2015_2016[2].landing_utc
+    assert abs((member.departure_utc - landing).total_seconds()) / 86400 < 21
