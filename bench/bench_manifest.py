@@ -13,8 +13,8 @@ Prints the figures, then one JSON line (the last line).
 from __future__ import annotations
 
 import dataclasses
-import os
 import json
+import os
 import time
 from typing import Any
 
