@@ -329,7 +329,7 @@ BASE = {
             {"site": "Vandenberg"},
             "site",
             "'Vandenberg' names no single launch site; known: Baikonur Site 31, "
-            "Kennedy LC-39A; or give LAT,LON",
+            "Kennedy LC-39A, Cape Canaveral SLC-40; or give LAT,LON",
         ),
         ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
     ],
