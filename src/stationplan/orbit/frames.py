@@ -235,8 +235,9 @@ def itrs_to_geodetic(r_itrs_km: Array) -> Geodetic:
         for _ in range(2):
             norm = np.hypot(su, cu)
             su, cu = su / norm, cu / norm
-            num = z + ep2 * b * su**3
-            den = p - WGS84_E2 * R_EQ_KM * cu**3  # tan(lat) = num / den
+            # cubes as products: numpy's power with exponent 3 is ~100x slower than two multiplies
+            num = z + ep2 * b * (su * su * su)
+            den = p - WGS84_E2 * R_EQ_KM * (cu * cu * cu)  # tan(lat) = num / den
             su, cu = (1.0 - WGS84_F) * num, den  # tan u = (1 - f) tan(lat)
         norm = np.hypot(num, den)
         sin_lat, cos_lat = num / norm, den / norm
