@@ -159,3 +159,27 @@ def test_node_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(frames._SUN_TEME_CACHE) <= 50
     assert len(frames._NODE_CACHE) <= 50
     assert len(frames._SUN_GCRS_CACHE) <= 50
+
+
+def test_gmst82_matches_skyfield_over_a_year_and_offsets() -> None:
+    """GMST 1982 of AIAA 2006-6753 Appendix C against Skyfield's ``theta_GMST1982``, also for
+    epochs built as large offsets from one start (fractions of hundreds of days)."""
+    from skyfield.sgp4lib import theta_GMST1982
+
+    t = offset(timescale().utc(2025, 1, 1), np.arange(0.0, 366 * 86400.0, 3607.0))
+    theta, rate = frames.gmst82(t)
+    ref, ref_dot = theta_GMST1982(t.whole, t.ut1_fraction)
+    diff = (theta - ref + np.pi) % (2 * np.pi) - np.pi
+    assert np.abs(diff).max() < 1e-12  # rad: 7 nm at the ISS
+    assert np.allclose(rate, ref_dot / 86400.0, rtol=1e-15, atol=0.0)
+    assert theta.min() >= 0.0 and theta.max() < 2 * np.pi
+
+
+def test_shadow_state_columns_equal_rows(iss_case: tuple) -> None:  # type: ignore[type-arg]
+    """The eclipse flags from the column layout equal the conical depths on (N, 3) rows."""
+    _, t, r, _, _ = iss_case
+    pen, umb = shadow_depths(r, frames.sun_teme_km(t))
+    state = events.shadow_state(r, t)
+    assert np.array_equal(state == events.UMBRA, umb <= 0.0)
+    assert np.array_equal(state != events.SUNLIT, pen < 0.0)
+    assert (state == events.UMBRA).any() and (state == events.PENUMBRA).any()

@@ -79,7 +79,6 @@ from typing import Any, Literal
 import numpy as np
 import pymsis
 from numpy.typing import ArrayLike
-from skyfield.sgp4lib import theta_GMST1982
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
@@ -333,7 +332,7 @@ def _orbit_samples(
     period_s = 2.0 * np.pi * np.sqrt(a_km**3 / MU_KM3_S2)
     t_s = t_mid_s[:, None] + (frac - 0.5)[None, :] * period_s[:, None]  # (C, K)
     t = offset(epoch, t_s.ravel())
-    theta = np.asarray(theta_GMST1982(t.whole, t.ut1_fraction)[0], dtype=float).reshape(t_s.shape)
+    theta = frames.gmst82(t)[0].reshape(t_s.shape)
     whole, fraction = utc_jd_parts(t)
     jd_utc = np.asarray(whole + fraction, dtype=float)
 

@@ -32,7 +32,7 @@ from skyfield.timelib import Time
 
 from stationplan.orbit import frames
 from stationplan.orbit.constants import MU_KM3_S2
-from stationplan.orbit.shadow import shadow_depths
+from stationplan.orbit.shadow import shadow_depths, shadow_depths_columns
 from stationplan.orbit.timescale import DAY_S, offset, timescale, to_datetimes
 
 Array = NDArray[np.float64]
@@ -123,7 +123,8 @@ def shadow_state(r_teme_km: Array, t: Time) -> NDArray[np.int64]:
     propagator's solar radiation pressure too): penumbra where the penumbra depth is negative,
     umbra where the umbra depth is negative or zero. NaN positions count as sunlit.
     """
-    pen, umb = shadow_depths(np.atleast_2d(r_teme_km), frames.sun_teme_km(t))
+    r = np.ascontiguousarray(np.atleast_2d(r_teme_km).T)
+    pen, umb = shadow_depths_columns(r, frames.sun_teme_columns_km(t))
     state = np.full(pen.shape[0], SUNLIT, dtype=np.int64)
     state[pen < 0.0] = PENUMBRA
     state[umb <= 0.0] = UMBRA

@@ -47,12 +47,12 @@ from typing import Any
 import numpy as np
 import pymsis
 from numpy.typing import ArrayLike, NDArray
-from skyfield.sgp4lib import TEME, theta_GMST1982
+from skyfield.sgp4lib import TEME
 from skyfield.timelib import Time
 
 from stationplan.errors import ArgumentError, Problem
 from stationplan.orbit.constants import AU_KM
-from stationplan.orbit.frames import geodetic_scalar, itrs_to_geodetic
+from stationplan.orbit.frames import geodetic_scalar, gmst82, itrs_to_geodetic
 from stationplan.orbit.gravity import (
     MAX_ZONAL_DEGREE,
     gravity_acceleration_km_s2,
@@ -168,9 +168,9 @@ class Dynamics:
         self.force = force
         whole, fraction = utc_jd_parts(epoch)
         self._jd0_utc = float(whole) + float(fraction)
-        theta, theta_dot_rad_day = theta_GMST1982(epoch.whole, epoch.ut1_fraction)
-        self._theta0_rad = float(theta)
-        self.earth_rate_rad_s = float(theta_dot_rad_day) / DAY_S
+        theta, theta_dot_rad_s = gmst82(epoch)
+        self._theta0_rad = float(theta[0])
+        self.earth_rate_rad_s = float(theta_dot_rad_s[0])
         lo, hi = min(t_first_s, t_last_s, 0.0), max(t_first_s, t_last_s, 0.0)
 
         self._sun_t0_s = lo - SUN_GRID_STEP_S

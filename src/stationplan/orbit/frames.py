@@ -33,7 +33,7 @@ from itertools import islice
 import numpy as np
 from numpy.typing import NDArray
 from skyfield.framelib import itrs
-from skyfield.sgp4lib import TEME, theta_GMST1982
+from skyfield.sgp4lib import TEME
 from skyfield.timelib import Time
 
 from stationplan.orbit.constants import R_EQ_KM, WGS84_E2, WGS84_F
@@ -42,6 +42,8 @@ from stationplan.orbit.timescale import DAY_S, ephemeris, timescale
 NODE_STEP_S = 21600.0  # rotation nodes: 6 h keeps GCRS within 4 mm, ITRS within 1e-7 m
 SUN_NODE_STEP_S = 3600.0  # Sun nodes: 1 h keeps its direction within 1e-7 rad
 J2000_TT_JD = 2451545.0
+GMST82_T0_JD = 2451545.0  # J2000 in UT1 Julian days, the epoch of GMST 1982
+TAU = 2.0 * math.pi
 
 Array = NDArray[np.float64]
 NodeFunction = Callable[[NDArray[np.int64]], Array]
@@ -92,15 +94,16 @@ def _cached_nodes(
     return np.stack([found[k] for k in keys])[inverse.ravel()]
 
 
-def _interpolated(
+def _interpolated_columns(
     days: Array,
     step_s: float,
     cache: dict[int, Array],
     compute: NodeFunction,
     part: slice = slice(None),
 ) -> Array:
-    """Linear interpolation between the two global nodes around each epoch: (N, W) values of
-    the node columns ``part``.
+    """Linear interpolation between the two global nodes around each epoch: (W, N) values of
+    the node columns ``part``, one contiguous row per column (the form the vectorised
+    arithmetic of the callers reads fastest).
 
     Only the nodes around the epochs are computed, never more than the span needs: epochs
     dense in their span (a grid) read one contiguous run of nodes and interpolate with
@@ -108,20 +111,34 @@ def _interpolated(
     """
     units = days * (DAY_S / step_s)
     k = np.floor(units)
-    frac = (units - k)[:, None]
+    frac = units - k
     ki = k.astype(np.int64)
     if ki.size and np.isfinite(units).all():
         first, last = int(ki.min()), int(ki.max())
         if last - first + 2 <= max(2 * ki.size, 64):
-            table = _cached_nodes(cache, np.arange(first, last + 2), compute)[:, part]
+            nodes = _cached_nodes(cache, np.arange(first, last + 2), compute)[:, part]
+            table = np.ascontiguousarray(nodes.T)  # (W, K): one row per column
+            slope = np.diff(table, axis=1)
             j = ki - first
-            slope = np.diff(table, axis=0)
-            out: Array = table[j] + frac * slope[j]
+            out = np.empty((table.shape[0], ki.size))
+            for w in range(table.shape[0]):  # row by row: unit-stride gathers
+                np.multiply(frac, slope[w][j], out=out[w])
+                out[w] += table[w][j]
             return out
     rows = _cached_nodes(cache, np.concatenate([ki, ki + 1]), compute)[:, part]
     lo, hi = rows[: ki.size], rows[ki.size :]
-    out = lo + frac * (hi - lo)
-    return out
+    return np.ascontiguousarray((lo + frac[:, None] * (hi - lo)).T)
+
+
+def _interpolated(
+    days: Array,
+    step_s: float,
+    cache: dict[int, Array],
+    compute: NodeFunction,
+    part: slice = slice(None),
+) -> Array:
+    """:func:`_interpolated_columns` as (N, W) rows."""
+    return np.ascontiguousarray(_interpolated_columns(days, step_s, cache, compute, part).T)
 
 
 def _rotation_nodes(index: NDArray[np.int64]) -> Array:
@@ -131,7 +148,7 @@ def _rotation_nodes(index: NDArray[np.int64]) -> Array:
     gcrs_to_itrs = np.asarray(itrs.rotation_at(t)).reshape(3, 3, -1)
     teme_to_gcrs = gcrs_to_teme.transpose(1, 0, 2)
     m = np.einsum("ijk,ljk->ilk", gcrs_to_itrs, gcrs_to_teme)  # ITRS <- GCRS <- TEME
-    theta, _ = _gmst82(t)
+    theta, _ = gmst82(t)
     q = np.einsum("ijk,klj->ilk", m, _r3(theta))  # M R3^T, R3 given as (K, 3, 3)
     return np.concatenate([teme_to_gcrs.reshape(9, -1), q.reshape(9, -1)]).T
 
@@ -146,9 +163,21 @@ def _rotations(t: Time, part: slice) -> Array:
 GCRS, Q = slice(0, 9), slice(9, 18)
 
 
-def _gmst82(t: Time) -> tuple[Array, Array]:
-    theta, theta_dot = theta_GMST1982(np.atleast_1d(t.whole), np.atleast_1d(t.ut1_fraction))
-    return np.asarray(theta, float), np.asarray(theta_dot, float) / DAY_S  # rad, rad/s
+def gmst82(t: Time) -> tuple[Array, Array]:
+    """GMST 1982 (rad, reduced to one turn) and its rate (rad/s) at the epochs of ``t``.
+
+    AIAA 2006-6753 Appendix C, the formula of Skyfield's ``theta_GMST1982`` (to which
+    tests/orbit/test_frames_skyfield.py holds it) with one reduction to a turn instead of three: the
+    angle only feeds sines and cosines, and the sum before the reduction stays within a few
+    hundred turns, so no digit that matters is lost.
+    """
+    whole = np.atleast_1d(np.asarray(t.whole, float))
+    fraction = np.atleast_1d(np.asarray(t.ut1_fraction, float))
+    centuries = (whole - GMST82_T0_JD + fraction) / 36525.0
+    g = 67310.54841 + (8640184.812866 + (0.093104 + (-6.2e-6) * centuries) * centuries) * centuries
+    dg = 8640184.812866 + (0.093104 * 2.0 + (-6.2e-6 * 3.0) * centuries) * centuries
+    theta = np.remainder(whole % 1.0 + fraction + g / DAY_S, 1.0) * TAU
+    return theta, (1.0 + dg / (DAY_S * 36525.0)) * TAU / DAY_S
 
 
 def _r3(theta: Array) -> Array:
@@ -174,7 +203,7 @@ def teme_to_gcrs_matrices(t: Time) -> Array:
 def teme_to_itrs_matrices(t: Time) -> tuple[Array, Array]:
     """(N, 3, 3) rotations TEME -> ITRS and their time derivatives (1/s)."""
     q = _rotations(t, Q)
-    theta, rate = _gmst82(t)
+    theta, rate = gmst82(t)
     return q @ _r3(theta), q @ _r3_dot(theta, rate)
 
 
@@ -188,23 +217,23 @@ def teme_to_itrs(r_teme_km: Array, v_teme_km_s: Array, t: Time) -> tuple[Array, 
     """Rotate (N, 3) TEME position/velocity to ITRS (Earth-fixed; km, km/s).
 
     The velocity is relative to the rotating Earth: v_itrs = M v + dM/dt r. The Earth's
-    rotation is applied to the vectors directly (no per-epoch matrices) for speed.
+    rotation is applied to the vector components directly and Q is interpolated column by
+    column (no per-epoch matrices): a year at 60 s takes a fifth of SGP4's time for it.
     """
-    r = np.atleast_2d(r_teme_km)
-    v = np.atleast_2d(v_teme_km_s)
-    q = _rotations(t, Q)
-    theta, rate = _gmst82(t)
+    q = _interpolated_columns(_tt_days(t), NODE_STEP_S, _NODE_CACHE, _rotation_nodes, Q)
+    theta, rate = gmst82(t)
     c, s = np.cos(theta), np.sin(theta)
-    r_pef = np.stack([c * r[:, 0] + s * r[:, 1], -s * r[:, 0] + c * r[:, 1], r[:, 2]], axis=-1)
-    v_pef = np.stack(
-        [
-            c * v[:, 0] + s * v[:, 1] + rate * r_pef[:, 1],
-            -s * v[:, 0] + c * v[:, 1] - rate * r_pef[:, 0],
-            v[:, 2],
-        ],
-        axis=-1,
-    )
-    return np.einsum("nij,nj->ni", q, r_pef), np.einsum("nij,nj->ni", q, v_pef)
+    x, y, z = np.ascontiguousarray(np.atleast_2d(r_teme_km).T)  # unit-stride components
+    vx, vy, vz = np.ascontiguousarray(np.atleast_2d(v_teme_km_s).T)
+    px, py = c * x + s * y, c * y - s * x  # pseudo Earth-fixed: R3(theta) r
+    wx, wy = c * vx + s * vy + rate * py, c * vy - s * vx - rate * px
+    r_out = np.empty((x.size, 3))
+    v_out = np.empty((x.size, 3))
+    for i in range(3):  # rows of Q
+        q0, q1, q2 = q[3 * i], q[3 * i + 1], q[3 * i + 2]
+        r_out[:, i] = q0 * px + q1 * py + q2 * z
+        v_out[:, i] = q0 * wx + q1 * wy + q2 * vz
+    return r_out, v_out
 
 
 @dataclass(frozen=True)
@@ -226,20 +255,22 @@ def itrs_to_geodetic(r_itrs_km: Array) -> Geodetic:
     transcendental calls are the two final arctangents. NaN rows stay NaN.
     """
     x, y, z = np.ascontiguousarray(np.atleast_2d(r_itrs_km).T)  # unit-stride columns
-    p = np.hypot(x, y)
+    # sqrt of the sum of squares, not np.hypot: hypot guards against overflow that km-sized
+    # values never reach, and is ten times slower
+    p = np.sqrt(x * x + y * y)
     b = R_EQ_KM * (1.0 - WGS84_F)
     ep2 = WGS84_E2 / (1.0 - WGS84_E2)  # second eccentricity squared
     with np.errstate(invalid="ignore", divide="ignore"):
         su, cu = z * R_EQ_KM, p * b  # tan u = a z / (b p)
         num = den = su
         for _ in range(2):
-            norm = np.hypot(su, cu)
+            norm = np.sqrt(su * su + cu * cu)
             su, cu = su / norm, cu / norm
             # cubes as products: numpy's power with exponent 3 is ~100x slower than two multiplies
             num = z + ep2 * b * (su * su * su)
             den = p - WGS84_E2 * R_EQ_KM * (cu * cu * cu)  # tan(lat) = num / den
             su, cu = (1.0 - WGS84_F) * num, den  # tan u = (1 - f) tan(lat)
-        norm = np.hypot(num, den)
+        norm = np.sqrt(num * num + den * den)
         sin_lat, cos_lat = num / norm, den / norm
         n = R_EQ_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
         # height formula stable at all latitudes (Vallado 2013 eq. 3-7 form)
@@ -324,7 +355,13 @@ def sun_teme_km(t: Time) -> Array:
     Interpolated linearly between the cached hourly TEME nodes around each epoch (the DE421
     GCRS nodes rotated to TEME of date), like :func:`sun_gcrs_km`.
     """
-    return _interpolated(_tt_days(t), SUN_NODE_STEP_S, _SUN_TEME_CACHE, _sun_teme_nodes)
+    return np.ascontiguousarray(sun_teme_columns_km(t).T)
+
+
+def sun_teme_columns_km(t: Time) -> Array:
+    """:func:`sun_teme_km` as (3, N) rows x, y, z (km), the layout vector arithmetic reads
+    fastest."""
+    return _interpolated_columns(_tt_days(t), SUN_NODE_STEP_S, _SUN_TEME_CACHE, _sun_teme_nodes)
 
 
 def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
@@ -332,7 +369,7 @@ def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
     r = np.atleast_2d(r_itrs_km)
     q = _rotations(t, Q)
     r_pef = np.einsum("nji,nj->ni", q, np.broadcast_to(r, (q.shape[0], 3)))
-    theta, _ = _gmst82(t)
+    theta, _ = gmst82(t)
     c, s = np.cos(theta), np.sin(theta)
     return np.stack(
         [c * r_pef[:, 0] - s * r_pef[:, 1], s * r_pef[:, 0] + c * r_pef[:, 1], r_pef[:, 2]], axis=-1

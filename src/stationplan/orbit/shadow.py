@@ -110,8 +110,15 @@ def _angles(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Apparent radii a (Sun), b (Earth) and separation c (rad) seen from (N, 3) satellite
     positions, the Sun at (N, 3) positions, geocentric km."""
-    rx, ry, rz = np.ascontiguousarray(r.T)  # unit-stride components
-    dx, dy, dz = np.ascontiguousarray((s - r).T)  # satellite -> Sun
+    return _angles_columns(np.ascontiguousarray(r.T), np.ascontiguousarray(s.T))
+
+
+def _angles_columns(
+    r: NDArray[np.float64], s: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`_angles` of positions given as (3, N) rows x, y, z (unit-stride components)."""
+    rx, ry, rz = r
+    dx, dy, dz = s[0] - rx, s[1] - ry, s[2] - rz  # satellite -> Sun
     rn = np.sqrt(rx * rx + ry * ry + rz * rz)
     dn = np.sqrt(dx * dx + dy * dy + dz * dz)
     a = np.arcsin(np.minimum(R_SUN_KM / dn, 1.0))
@@ -140,6 +147,14 @@ def shadow_depths(
     positions give NaN.
     """
     a, b, c = _angles(as_vectors("r_km", r_km), as_vectors("r_sun_km", r_sun_km))
+    return c - (a + b), c - (b - a)
+
+
+def shadow_depths_columns(
+    r_km: NDArray[np.float64], r_sun_km: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`shadow_depths` of positions given as (3, N) rows x, y, z (km)."""
+    a, b, c = _angles_columns(r_km, r_sun_km)
     return c - (a + b), c - (b - a)
 
 
