@@ -365,12 +365,17 @@ def sun_teme_columns_km(t: Time) -> Array:
 
 
 def itrs_to_teme(r_itrs_km: Array, t: Time) -> Array:
-    """Rotate (N, 3) ITRS positions (km) to TEME of date: the inverse of :func:`teme_to_itrs`."""
-    r = np.atleast_2d(r_itrs_km)
-    q = _rotations(t, Q)
-    r_pef = np.einsum("nji,nj->ni", q, np.broadcast_to(r, (q.shape[0], 3)))
+    """Rotate (N, 3) ITRS positions (km) to TEME of date: the inverse of :func:`teme_to_itrs`
+    (a single (1, 3) position is taken at every epoch of ``t``)."""
+    q = _interpolated_columns(_tt_days(t), NODE_STEP_S, _NODE_CACHE, _rotation_nodes, Q)
+    n = q.shape[1]
+    x, y, z = (np.broadcast_to(c, (n,)) for c in np.atleast_2d(r_itrs_km).T)
+    # Q^T r: component j sums Q_ij r_i over the rows i of Q
+    px, py, pz = (q[j] * x + q[3 + j] * y + q[6 + j] * z for j in range(3))
     theta, _ = gmst82(t)
     c, s = np.cos(theta), np.sin(theta)
-    return np.stack(
-        [c * r_pef[:, 0] - s * r_pef[:, 1], s * r_pef[:, 0] + c * r_pef[:, 1], r_pef[:, 2]], axis=-1
-    )
+    out = np.empty((n, 3))
+    out[:, 0] = c * px - s * py
+    out[:, 1] = s * px + c * py
+    out[:, 2] = pz
+    return out

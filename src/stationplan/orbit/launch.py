@@ -13,7 +13,10 @@ plane-change (dogleg) capability d the window is the span where the pad is withi
 target plane; without one it is instantaneous.
 
 The station's plane comes from its trajectory (SGP4 r x v, osculating). The crossings are
-found by the package's one event search (Skyfield ``find_discrete``) to 1 ms.
+bracketed by sampling the pad's signed distance to the plane at a step shorter than half the
+shortest time between two crossings (:func:`search_step_s`: no step can then hold two), and
+each bracket is solved by SciPy's vectorised Chandrupatla root finder
+(``scipy.optimize.elementwise.find_root``) to 0.1 ms.
 
 Launch azimuth: the inertial azimuth of the plane at the pad, corrected for the pad's
 eastward speed to the azimuth flown from the rotating Earth (Vallado 2013 sec. 6.4; Curtis
@@ -22,12 +25,14 @@ eastward speed to the azimuth flown from the rotating Earth (Vallado 2013 sec. 6
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
-from skyfield.searchlib import find_discrete
+from scipy.optimize import elementwise
 from skyfield.timelib import Time
 
 from stationplan.orbit import frames
@@ -38,10 +43,57 @@ from stationplan.orbit.rendezvous import (
     PhasingOption,
     phasing_table,
 )
-from stationplan.orbit.timescale import DAY_S, offset, timescale
+from stationplan.orbit.timescale import DAY_S, offset, timescale, to_datetimes
 from stationplan.orbit.twobody import period_s
 
-SEARCH_STEP_S = 600.0  # two crossings a day, hours apart: a 10-minute step cannot miss one
+MAX_SEARCH_STEP_S = 3600.0
+MIN_SEARCH_STEP_S = 60.0
+ROOT_TOL_S = 1e-4  # crossings solved to 0.1 ms
+
+
+def search_step_s(lat_deg: float, inclination_deg: float) -> float:
+    """Sampling step (s) of the plane-crossing search for a pad at ``lat_deg`` and a plane of
+    ``inclination_deg``: a third of the shortest time between two crossings, within
+    [60 s, 1 h].
+
+    The pad crosses a plane of inclination i where its longitude from the node satisfies
+    sin(l) = tan(lat) / tan(i): twice a turn, at l and pi - l, so the shorter gap is
+    pi - 2 asin(tan|lat| / tan i) of the pad's turn relative to the plane (the Earth's rotation
+    plus the node's regression, under 1/1000 of it for LEO: neglected, on the safe side with
+    the factor 3). A step below that gap cannot hold two crossings (whose sign changes would
+    cancel). Baikonur (46.0 deg) under a 51.6 deg plane: 4.6 h apart, Kennedy (28.6 deg):
+    8.6 h. A pad within 1/1000 of tangency, or above the inclination (no crossings but for
+    grazing pairs), gets the smallest step.
+    """
+    k = abs(math.tan(math.radians(lat_deg)) / math.tan(math.radians(inclination_deg)))
+    if k >= 0.999:
+        return MIN_SEARCH_STEP_S
+    gap_s = (math.pi - 2.0 * math.asin(k)) / OMEGA_EARTH_RAD_S
+    return min(MAX_SEARCH_STEP_S, max(MIN_SEARCH_STEP_S, gap_s / 3.0))
+
+
+def plane_crossings(
+    side: Callable[[Time], Array], t0: Time, t1: Time, step_s: float
+) -> Time | None:
+    """Instants between ``t0`` and ``t1`` where ``side`` (a continuous signed distance of the
+    pad to the plane) changes sign: sampled every ``step_s``, each sign change then solved by
+    Chandrupatla's method (SciPy) to :data:`ROOT_TOL_S`. Samples where ``side`` is NaN (the
+    station has no state) bracket nothing. None when there is no crossing."""
+    span_s = float(t1.tt - t0.tt) * DAY_S
+    grid_s = np.append(np.arange(0.0, span_s, step_s), span_s)
+    y = side(offset(t0, grid_s))
+    above = y > 0
+    idx = np.flatnonzero((above[1:] != above[:-1]) & np.isfinite(y[1:]) & np.isfinite(y[:-1]))
+    if idx.size == 0:
+        return None
+
+    def f(x_s: Array) -> Array:
+        shape = np.shape(x_s)
+        return side(offset(t0, np.ravel(x_s))).reshape(shape)
+
+    tol = {"xatol": ROOT_TOL_S, "xrtol": 0.0, "fatol": 0.0, "frtol": 0.0}
+    res = elementwise.find_root(f, (grid_s[idx], grid_s[idx + 1]), tolerances=tol)
+    return offset(t0, np.asarray(res.x, dtype=float))
 
 
 @dataclass(frozen=True)
@@ -72,9 +124,9 @@ class AscentProfile:
 
 @dataclass(frozen=True)
 class Window:
-    """One launch opportunity. Times are TT Julian dates (the search's own); the ``*_utc``
-    properties give them as UTC datetimes. An instantaneous window (no dogleg) has
-    ``opens == closes == launch``."""
+    """One launch opportunity. Times are TT Julian dates (the search's own), with the same
+    instants as UTC datetimes (converted for all the windows of a search at once). An
+    instantaneous window (no dogleg) has ``opens == closes == launch``."""
 
     launch_jd_tt: float
     plane_crossing_jd_tt: float
@@ -84,26 +136,14 @@ class Window:
     azimuth_deg: float
     inertial_azimuth_deg: float
     nodal_offset_deg: float
-
-    @property
-    def launch_utc(self) -> datetime:
-        """Lift-off (UTC)."""
-        return _utc(self.launch_jd_tt)
-
-    @property
-    def plane_crossing_utc(self) -> datetime:
-        """The pad's crossing of the target plane (UTC); lift-off is ``lead_s`` before."""
-        return _utc(self.plane_crossing_jd_tt)
-
-    @property
-    def opens_utc(self) -> datetime:
-        """First instant of the window (UTC)."""
-        return _utc(self.opens_jd_tt)
-
-    @property
-    def closes_utc(self) -> datetime:
-        """Last instant of the window (UTC)."""
-        return _utc(self.closes_jd_tt)
+    launch_utc: datetime
+    """Lift-off (UTC)."""
+    plane_crossing_utc: datetime
+    """The pad's crossing of the target plane (UTC); lift-off is ``lead_s`` before."""
+    opens_utc: datetime
+    """First instant of the window (UTC)."""
+    closes_utc: datetime
+    """Last instant of the window (UTC)."""
 
     @property
     def width_s(self) -> float:
@@ -111,9 +151,9 @@ class Window:
         return (self.closes_jd_tt - self.opens_jd_tt) * DAY_S
 
 
-def _utc(jd_tt: float) -> datetime:
-    out: datetime = timescale().tt_jd(jd_tt).utc_datetime()
-    return out
+def _utc_all(jd_tt: NDArray[np.float64]) -> list[datetime]:
+    """UTC datetimes of TT Julian dates, in one vectorised conversion."""
+    return to_datetimes(timescale().tt_jd(np.asarray(jd_tt, dtype=float)))
 
 
 def pad_teme_km(pad: Pad, t: Time) -> Array:
@@ -200,12 +240,8 @@ def launch_windows(
         out: Array = np.einsum("ij,ij->i", n, p / np.linalg.norm(p, axis=1)[:, None])
         return out
 
-    def crossing_state(t: Time) -> NDArray[np.int64]:
-        return (side(t) > 0).astype(np.int64)
-
-    crossing_state.step_days = SEARCH_STEP_S / DAY_S  # type: ignore[attr-defined]
-    times, _ = find_discrete(t0, t1, crossing_state)
-    if len(times) == 0:
+    times = plane_crossings(side, t0, t1, search_step_s(pad.lat_deg, inclination_deg))
+    if times is None:
         return []
     jd = np.atleast_1d(times.tt)
     normals = target_normal(state, times, profile, d_node)
@@ -216,6 +252,11 @@ def launch_windows(
     # spans |side| <= sin d around the crossing (linear in time over a few minutes)
     rate = (side(offset(times, 1.0)) - side(offset(times, -1.0))) / 2.0  # per second
     half_width_s = np.where(sin_d > 0, sin_d / np.maximum(np.abs(rate), 1e-12), 0.0)
+    launch_jd = jd - profile.lead_s / DAY_S
+    opens_jd = launch_jd - half_width_s / DAY_S
+    closes_jd = launch_jd + half_width_s / DAY_S
+    launch_utc, crossing_utc = _utc_all(launch_jd), _utc_all(jd)
+    opens_utc, closes_utc = _utc_all(opens_jd), _utc_all(closes_jd)
     out = []
     for k in range(len(jd)):
         ascending = bool(np.cos(np.radians(az_i[k])) > 0)
@@ -223,17 +264,20 @@ def launch_windows(
             lo <= az[k] <= hi for lo, hi in allowed_azimuths_deg
         ):
             continue
-        launch = jd[k] - profile.lead_s / DAY_S
         out.append(
             Window(
-                launch_jd_tt=float(launch),
+                launch_jd_tt=float(launch_jd[k]),
                 plane_crossing_jd_tt=float(jd[k]),
-                opens_jd_tt=float(launch - half_width_s[k] / DAY_S),
-                closes_jd_tt=float(launch + half_width_s[k] / DAY_S),
+                opens_jd_tt=float(opens_jd[k]),
+                closes_jd_tt=float(closes_jd[k]),
                 ascending=ascending,
                 azimuth_deg=float(az[k]),
                 inertial_azimuth_deg=float(az_i[k]),
                 nodal_offset_deg=d_node,
+                launch_utc=launch_utc[k],
+                plane_crossing_utc=crossing_utc[k],
+                opens_utc=opens_utc[k],
+                closes_utc=closes_utc[k],
             )
         )
     return out
@@ -285,10 +329,12 @@ class WindowRecord:
     window: Window
     phase_angle_deg: float
     options: list[PhasingOption]
+    docking_utc_by_strategy: dict[str, datetime]
+    """Docking time (UTC) of each evaluated profile flown from this window."""
 
     def docking_utc(self, option: PhasingOption) -> datetime:
         """Docking time of one of this window's profile options (UTC)."""
-        return _utc(self.window.launch_jd_tt + option.docking_after_launch_s / DAY_S)
+        return self.docking_utc_by_strategy[option.strategy]
 
     @property
     def feasible(self) -> list[PhasingOption]:
@@ -342,8 +388,13 @@ def windows_with_phasing(
         plane_error,
         names,
     )
+    launch_jd = np.array([w.launch_jd_tt for w in windows])
+    docking = {  # the profile's length from lift-off is the same for every window
+        o.strategy: _utc_all(launch_jd + o.docking_after_launch_s / DAY_S)
+        for o in (table[0] if table else [])
+    }
     return [
-        WindowRecord(w, float(phase), options)
-        for w, phase, options in zip(windows, phases, table, strict=True)
+        WindowRecord(w, float(phase), options, {n: d[k] for n, d in docking.items()})
+        for k, (w, phase, options) in enumerate(zip(windows, phases, table, strict=True))
         if np.isfinite(phase)  # else the station's state is unknown (SGP4 failed)
     ]
