@@ -43,6 +43,14 @@ from stationplan.orbit.timescale import timescale
 from stationplan.scenario.models import Reboost as ReboostCapability
 from stationplan.scenario.models import Scenario, Station, Vehicle
 
+PROGRAMME_SAMPLES_PER_ORBIT = 8
+"""NRLMSIS samples per revolution in a programme's years of altitude keeping (the orbit layer's
+default, 16, serves single decay queries). Eight equally spaced points integrate the density's
+first harmonics around the orbit (day-night bulge, latitude) exactly: over 30 days at 400 and
+320 km the decay differs from 96 samples in 1-hour cells by 0.02 % (16 samples: 0.003 %)
+(tests/orbit/test_decay.py), and on the default scenario the reboost times move by at most
+5 hours in ten years, while the plan's density evaluations are halved."""
+
 
 class ReboostRecord(BaseModel):
     """One reboost."""
@@ -194,6 +202,7 @@ def plan_station_lifetime(
         inclination_deg=summary.inclination_deg,
         body=DragBody(mass_kg=mass, drag_area_m2=area, drag_coefficient=station.drag_coefficient),
         space_weather=space_weather_of(scenario),
+        samples_per_orbit=PROGRAMME_SAMPLES_PER_ORBIT,
     )
     keep = plan_altitude_keeping(
         model,
