@@ -69,9 +69,9 @@ def _timed_stages() -> None:
     """Record the wall time of each CP-SAT search (crew stage, cargo stage) of a solve."""
     inner = manifest_mod._solve
 
-    def timed(b: Any, time_limit_s: float) -> Any:
+    def timed(b: Any, time_limit_s: float, outside_bound: float | None = None) -> Any:
         started = time.perf_counter()
-        out = inner(b, time_limit_s)
+        out = inner(b, time_limit_s, outside_bound)
         STAGES.append((time.perf_counter() - started, str(out[1])))
         return out
 

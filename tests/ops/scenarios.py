@@ -321,6 +321,7 @@ launch_sites:
 
 policies:
   port_gap_days: {port_gap_days}
+  manifest_gap_pct: 0  # hand-checked optima: search to optimality
 """
     if crew is not None:
         counts = ", ".join(f"{code}: {n}" for code, n in crew.items())

@@ -91,7 +91,7 @@ def test_module_owner_must_be_declared(default_text: str) -> None:
         "owner: JAXAA\n        launch_utc: 2030-09-01",
     )
     assert (
-        f"{SRC}:{line} stations[1].modules[5].owner: 'JAXAA' is not a declared partner or "
+        f"{SRC}:{line} stations[1].modules[6].owner: 'JAXAA' is not a declared partner or "
         "provider; did you mean 'JAXA'?"
     ) in errors_of(text)
 

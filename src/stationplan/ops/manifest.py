@@ -39,6 +39,13 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, Field
 
 from stationplan.ops.assembly import StationBuild
+from stationplan.ops.cargo_bound import (
+    StationCargo,
+    end_need_kg,
+    monthly_cargo_bound,
+    need_kg,
+    total_cargo_bound,
+)
 from stationplan.ops.crew import CrewSkeleton, Rotation
 from stationplan.ops.flights import CrewMember, Flight, FlightRole
 from stationplan.orbit.arrays import Array
@@ -184,6 +191,8 @@ class _Builder:
         self.counted: set[str] = set()
         self.port_intervals: dict[Port, list[cp_model.IntervalVar]] = {}
         self.per_vehicle_year: dict[tuple[str, int], list[cp_model.IntVar]] = {}
+        self.fixed_launches: list[tuple[str, int]] = []
+        """(vehicle, launch day) of the flights held by :meth:`fix` (the crew stage's)."""
 
     # ------------------------------------------------------------------ helpers
 
@@ -359,6 +368,8 @@ class _Builder:
     # ------------------------------------------------------------------ cargo
 
     def cargo(self) -> None:
+        total_bound = 0.0
+        monthly: list[StationCargo] = []
         for st in self.sc.stations:
             supply = self.p.supply.get(st.name)
             if supply is None:
@@ -381,11 +392,24 @@ class _Builder:
                     slots += math.ceil(1.3 * need[c] / least) + 1
             years = self.horizon / 365.25
             slots = min(slots, math.ceil(sum(v.max_flights_per_year for v in vehicles) * years))
-            self.cargo_bound += _cargo_cost_bound(vehicles, caps, need, years)
             active = np.flatnonzero(sum(demand.values()) > 0)
             if slots == 0 or active.size == 0:
+                total_bound += total_cargo_bound(vehicles, caps, need, years)
                 continue
             lo, hi = max(0, int(active[0]) - 400), int(active[-1])
+            total_bound += total_cargo_bound(vehicles, caps, need, years)
+            monthly.append(
+                StationCargo(
+                    st.name,
+                    {v.name: self._days(v, st.name, lo, hi) for v in vehicles},
+                    supply.initial_kg,
+                    {c: need_kg(demand[c], supply.reserve_kg[c], self.horizon) for c in CARRIERS},
+                    {
+                        c: end_need_kg(demand[c], supply.reserve_kg[c], self.horizon)
+                        for c in CARRIERS
+                    },
+                )
+            )
             chain: list[_Flight] = []
             for j in range(slots):
                 f = self._flight_vars(
@@ -408,6 +432,16 @@ class _Builder:
                 chain.append(f)
             self._stock(st.name, chain, caps, supply)
             self._hint(chain, _reorder_schedule(self, st.name, vehicles, supply, lo))
+        used: dict[tuple[str, int], int] = {}
+        for name, day in self.fixed_launches:
+            key = (name, (self.origin + timedelta(days=day)).year)
+            used[key] = used.get(key, 0) + 1
+        cargo_vehicles = [v for v in self.sc.vehicles if v.role is not VehicleRole.CREW]
+        caps_all = {v.name: _capacities(v) for v in cargo_vehicles}
+        self.cargo_bound = max(
+            total_bound,
+            monthly_cargo_bound(monthly, cargo_vehicles, caps_all, self.origin, used),
+        )
 
     def _hint(self, chain: list[_Flight], schedule: list[tuple[Vehicle, int, Port]]) -> None:
         """Start the search from a reorder-point schedule (a complete, usually feasible one)."""
@@ -448,17 +482,13 @@ class _Builder:
             demand = np.asarray(supply.demand_kg_per_day[c], float)[: self.horizon]
             if demand.sum() <= 0:
                 continue
-            cum = np.concatenate([[0.0], np.cumsum(demand)])  # demand before day d
             reserve = np.asarray(supply.reserve_kg[c], float)[: self.horizon]
-            last = self.horizon - 1
-            daily = np.array([cum[min(d, last)] + reserve[min(d, last)] for d in range(last + 6)])
+            daily = need_kg(demand, reserve, self.horizon)
             # the need on a coarse grid: the most a bucket of days asks (a small table keeps
             # the element constraints cheap; conservative within a bucket)
             pad = (-daily.size) % STOCK_BUCKET_DAYS
             buckets = np.pad(daily, (0, pad), mode="edge").reshape(-1, STOCK_BUCKET_DAYS)
-            # running maximum: a reserve that falls later (the crew leaves) must not let an
-            # earlier, larger need go unchecked between arrivals
-            table = [math.ceil(v) for v in np.maximum.accumulate(buckets.max(axis=1))]
+            table = [math.ceil(v) for v in buckets.max(axis=1)]
             lit = self.rule(f"stock {station} {c}")
             delivered: list[cp_model.LinearExprT] = []
             s0 = int(supply.initial_kg[c])
@@ -468,7 +498,7 @@ class _Builder:
                 m.add_element(bucket, table, need)
                 m.add(s0 + sum(delivered) >= need).only_enforce_if([lit, f.used])
                 delivered.append(sum(int(caps[v.name][c]) * f.x[v.name] for v in f.vehicles))
-            end_need = max(math.ceil(cum[self.horizon] + reserve[last]), max(table))
+            end_need = max(math.ceil(end_need_kg(demand, reserve, self.horizon)), max(table))
             m.add(s0 + sum(delivered) >= end_need).only_enforce_if(lit)
 
     def bucket_of(self, f: _Flight) -> cp_model.IntVar:
@@ -584,6 +614,9 @@ class _Builder:
         """Hold every flight placed so far where ``solver`` put it."""
         for f in self.flights:
             dock, undock = solver.value(f.dock), solver.value(f.undock)
+            if solver.value(f.used):
+                name = next(v for v, lit in f.x.items() if solver.value(lit))
+                self.fixed_launches.append((name, solver.value(f.launch)))
             self.placed_ports[f.key] = {
                 q: (dock, undock + self.gap) for q, p in f.ports.items() if solver.value(p)
             }
@@ -686,25 +719,6 @@ def _reorder_schedule(
     return schedule
 
 
-def _cargo_cost_bound(
-    vehicles: list[Vehicle], caps: dict[str, dict[str, float]], need: dict[str, float], years: float
-) -> float:
-    """A lower bound on the cargo flights' cost (objective units, 0.1 MUSD): the linear
-    programme min sum(cost_v n_v) with sum_v cap_vc n_v >= need_c per carrier and
-    0 <= n_v <= rate_v x years, by HiGHS. It ignores windows, ports and timing, so it is a
-    valid bound, which CP-SAT's relaxation of the stock tables does not give."""
-    from scipy.optimize import linprog
-
-    if not vehicles or not any(v > 0 for v in need.values()):
-        return 0.0
-    cost = [round(v.cost_per_flight_musd * 10) for v in vehicles]
-    a_ub = [[-caps[v.name][c] for v in vehicles] for c in CARRIERS]
-    b_ub = [-need[c] for c in CARRIERS]
-    bounds = [(0.0, v.max_flights_per_year * years) for v in vehicles]
-    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
-    return float(result.fun) if result.status == 0 else 0.0
-
-
 def _capacities(v: Vehicle) -> dict[str, float]:
     reboost = v.reboost.propellant_kg if v.reboost is not None else 0.0
     return {
@@ -792,31 +806,64 @@ def solve_manifest(problem: ManifestProblem, time_limit_s: float | None = None) 
     b.ports_no_overlap()
     b.flight_rates()
     b.objective()
-    solver, status, bounded = _solve(b, limit_s)
+    outside = None if b.crew_objective is None else b.crew_objective + b.cargo_bound
+    solver, status, bounded = _solve(b, limit_s, outside)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(b, solver, status, kind.value, started, "cargo flights")
     name = "OPTIMAL" if status == crew_status == cp_model.OPTIMAL else "FEASIBLE"
     return _read(b, solver, name, kind.value, started, bounded)
 
 
-def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bool]:
+class _StopWithin(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first solution within ``gap_pct`` of the better of CP-SAT's
+    bound and an outside lower bound. (CP-SAT's own ``relative_gap_limit`` is not used: it
+    reports the stopped search as OPTIMAL with the objective as its bound.)"""
+
+    def __init__(self, outside_bound: float | None, gap_pct: float) -> None:
+        super().__init__()
+        self.outside_bound = outside_bound
+        self.gap_pct = gap_pct
+
+    def on_solution_callback(self) -> None:
+        value = self.objective_value
+        bound = self.best_objective_bound
+        if self.outside_bound is not None:
+            bound = max(bound, self.outside_bound)
+        if value > 0 and (value - bound) <= self.gap_pct / 100.0 * value:
+            self.stop_search()
+
+
+def _solve(
+    b: _Builder, time_limit_s: float, outside_bound: float | None = None
+) -> tuple[cp_model.CpSolver, int, bool]:
     """Solve with every rule on. The rules are fixed true in a copy of the model rather than
     passed as assumptions: CP-SAT presolves and uses hints far less under assumptions, which
     are kept for explaining an infeasible model (:func:`_minimal_core`).
 
     Two CP-SAT workers (one starts from the hint, one raises the bound) within the time
-    limit. Not bit-reproducible: when the limit cuts the search, the manifest found depends on
-    the machine's speed (its cost and bound are reported). The interleaved multi-worker
-    search, which would be reproducible, aborts the process on some infeasible models in
-    OR-Tools 9.15. When the search ends without a solution although the hint was complete, the
-    hint's solution is returned (status FEASIBLE) with no bound (the last item False)."""
+    limit. The cargo stage (given ``outside_bound``: the crew stage's bound plus the HiGHS
+    bounds of :mod:`stationplan.ops.cargo_bound`) stops as soon as a manifest is proven
+    within the policy's ``manifest_gap_pct``; the crew stage searches to optimality (its
+    objective weighs crews' days off their nominal dates, which a gap in cost units would
+    let drift). Not bit-reproducible: when the limit cuts the
+    search, the manifest found depends on the machine's speed (its cost and bound are
+    reported). The interleaved multi-worker search, which would be reproducible, aborts the
+    process on some infeasible models in OR-Tools 9.15. When the search ends without a
+    solution although the hint was complete, or when the completed hint is already within
+    the gap of ``outside_bound``, the hint's solution is returned (status FEASIBLE) with no
+    bound of CP-SAT's own (the last item False)."""
     b.m.clear_assumptions()
     model = b.m.clone()
     for lit, _ in b.assumptions:
         model.add(model.get_bool_var_from_proto_index(lit.index) == 1)
     fallback = None
+    gap_pct = b.sc.policies.manifest_gap_pct
     if model.proto.solution_hint.vars:
         fallback = _complete_hint(model, max(5.0, 0.3 * time_limit_s))
+        if fallback is not None and outside_bound is not None and gap_pct > 0:
+            value = fallback.objective_value
+            if value - outside_bound <= gap_pct / 100.0 * value:  # the hint is good enough
+                return fallback, int(cp_model.FEASIBLE), False
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 2
@@ -826,7 +873,8 @@ def _solve(b: _Builder, time_limit_s: float) -> tuple[cp_model.CpSolver, int, bo
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
-    status = int(solver.solve(model))
+    stop = _StopWithin(outside_bound, gap_pct) if gap_pct > 0 and outside_bound else None
+    status = int(solver.solve(model, stop))
     if status == cp_model.UNKNOWN and fallback is not None:
         return fallback, int(cp_model.FEASIBLE), False
     if status == cp_model.INFEASIBLE:  # once more under assumptions, for the core
@@ -1053,6 +1101,8 @@ def _read(
     gap = None
     if bound is not None:
         gap = 0.0 if value == 0 else round(100.0 * abs(value - bound) / abs(value), 3)
+        if value <= bound:  # an outside bound met: proven optimal though the search stopped
+            status = "OPTIMAL"
     proto = b.m.proto
     return Manifest(
         flights=flights,

@@ -860,6 +860,15 @@ class Policies(StrictModel):
         description="Time each stage of the manifest solver (crew rotations, then cargo) may "
         "take (s); the best manifest found by then is kept, with its optimality gap.",
     )
+    manifest_gap_pct: float = Field(
+        default=1.0,
+        ge=0,
+        le=50,
+        description="The manifest solver's cargo stage stops as soon as its manifest is "
+        "proven within this gap of the optimum (percent of the objective); 0 searches to "
+        "optimality or to the time limit. The crew rotations are always searched to "
+        "optimality.",
+    )
     common_cost_sharing: CostSharing = Field(
         default=CostSharing.UTILIZATION_SHARE,
         description="How common operating costs are split among partners.",
