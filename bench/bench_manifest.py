@@ -4,7 +4,7 @@ The problem is the one ``plan_operations`` builds: the plan runs up to the manif
 launch windows, lifetime, crew plan, supply), where the problem is taken and the run stopped.
 It is then solved twice with the scenario's time limit: the crew stage alone (the same
 problem without cargo supply), as the baseline, and the whole manifest (crew, then cargo),
-with the wall time of each CP-SAT search (``manifest._solve``) recorded.
+with the wall time of each CP-SAT search (``manifest.solve._solve``) recorded.
 
 Goal: the whole manifest in <= 10 s wall time on a 2-core machine with a gap <= 1 %.
 Prints the figures, then one JSON line (the last line).
@@ -18,7 +18,7 @@ import os
 import time
 from typing import Any
 
-import stationplan.ops.manifest as manifest_mod
+import stationplan.ops.manifest.solve as manifest_mod
 import stationplan.ops.operations as operations
 from stationplan.ops.manifest import Manifest, ManifestProblem, solve_manifest
 from stationplan.plan.engine import run_scenario
@@ -62,7 +62,7 @@ def _copy(problem: ManifestProblem, **changes: Any) -> ManifestProblem:
 
 
 STAGES: list[tuple[float, str]] = []
-"""Wall time and status of each CP-SAT search of the last solve (manifest._solve calls)."""
+"""Wall time and status of each CP-SAT search of the last solve (manifest.solve._solve calls)."""
 
 
 def _timed_stages() -> None:
