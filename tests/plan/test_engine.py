@@ -157,7 +157,12 @@ def test_programme_meta_and_progress(two: tuple[RunResult, list[str]]) -> None:
         "lifetime and reboosts of Alpha",
         "lifetime and reboosts of Beta",
     ]
-    assert steps[ops:] == ["crew plan", "flight manifest (CP-SAT)", "power"]  # no manifest
+    assert steps[ops:] == [  # no manifest: no logistics or risk
+        "crew plan",
+        "flight manifest (CP-SAT)",
+        "power",
+        "partnership ledger",
+    ]
 
 
 def test_findings_of_the_two_station_plan(two: tuple[RunResult, list[str]]) -> None:

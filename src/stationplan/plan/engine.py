@@ -22,11 +22,12 @@ from stationplan.ops.windows import WindowCache, profile_of, window_series
 from stationplan.plan.findings import find_issues, operations_findings, orbit_findings
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.contributions import partner_summaries
+from stationplan.program.ledger import partnership
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
     "Collision risk against the debris catalog",
-    "Partnership ledger: costs, entitlements, duplication and withdrawal what-ifs",
+    "Partnership: capability duplication and gaps, the work split and withdrawal what-ifs",
 ]
 
 Progress = Callable[[str], None]
@@ -155,6 +156,10 @@ def run_scenario(
         say=say,
         manifest_time_limit_s=manifest_time_limit_s,
     )
+    say("partnership ledger")
+    ledger = partnership(
+        sc, operations.manifest.flights, operations.manifest.crew, operations.power
+    )
     findings = sorted(
         [
             *findings,
@@ -188,6 +193,7 @@ def run_scenario(
         launch_windows=windows,
         lifetime=lifetime,
         operations=operations,
+        partnership=ledger,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
         ground_stations_used=[

@@ -19,6 +19,7 @@ from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.program.contributions import PartnerSummary
+from stationplan.program.ledger import Partnership
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -95,6 +96,11 @@ class Plan(BaseModel):
     operations: Operations | None = Field(
         default=None,
         description="Crew plan, flight manifest, logistics, power and risk of launch losses.",
+    )
+    partnership: Partnership | None = Field(
+        default=None,
+        description="Shares agreed and earned, the ledger of utilisation resources per "
+        "partner and year, barter, and each partner's spending.",
     )
     findings: list[Finding]
     not_yet_built: list[str] = Field(

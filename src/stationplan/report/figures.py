@@ -382,6 +382,34 @@ def partner_shares(plan: Plan) -> str:
     return to_html(fig)
 
 
+def partner_spending(plan: Plan) -> str:
+    """Each partner's cumulative spending by year (MUSD); empty without a ledger."""
+    if plan.partnership is None:
+        return ""
+    fig = go.Figure()
+    colors = owner_colors(plan)
+    for p in plan.partners:
+        rows = [r for r in plan.partnership.finance if r.partner == p.code]
+        fig.add_trace(
+            go.Scatter(
+                x=[r.year for r in rows],
+                y=f32([r.cumulative_musd for r in rows]),
+                name=p.code,
+                mode="lines+markers",
+                line={"color": colors.get(p.code)},
+                hovertemplate="%{x}: %{y:,.0f} MUSD<extra>" + p.code + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title="Cumulative spending per partner (MUSD)",
+        xaxis={"title": "year", "dtick": 1},
+        yaxis={"title": "MUSD", "rangemode": "tozero"},
+        height=360,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return to_html(fig)
+
+
 def fleet_capacity(plan: Plan) -> str:
     """Yearly cargo and seat capacity of each vehicle at its maximum flight rate."""
     names = [v.name for v in plan.fleet]

@@ -106,6 +106,7 @@ def render_report(plan: Plan) -> str:
         fig_timeline=figures.timeline_gantt(plan),
         fig_buildup=figures.buildup(plan),
         fig_shares=figures.partner_shares(plan),
+        fig_spending=figures.partner_spending(plan),
         fig_fleet=figures.fleet_capacity(plan),
         fig_track=figures.ground_track(plan),
         fig_beta=figures.beta_angle(plan),

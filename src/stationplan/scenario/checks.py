@@ -171,6 +171,11 @@ def _references(sc: Scenario) -> Iterator[Finding]:
                     f"{_suggest(v.operator, operators)}"
                 ),
             )
+        if v.purchased_by is not None and v.purchased_by not in partners:
+            yield (
+                ("vehicles", i, "purchased_by"),
+                (_unknown(v.purchased_by, "a declared partner", partners)),
+            )
         for k, site in enumerate(v.launch_sites):
             if site not in sites:
                 yield (

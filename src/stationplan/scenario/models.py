@@ -285,6 +285,14 @@ class Module(StrictModel):
     docking_ports: list[DockingPort] = Field(
         default_factory=list, description="Docking and berthing ports on this module."
     )
+    cost_musd: float | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Cost of building and launching the module (million USD), counted in its "
+        "owner's spending in its launch year; omit to use the value of the owner's module "
+        "contribution naming it, if any.",
+    )
 
 
 class Station(StrictModel):
@@ -521,6 +529,12 @@ class Vehicle(StrictModel):
     )
     cost_per_flight_musd: float = Field(
         ge=0, le=10_000, description="Price or cost of one flight (million USD)."
+    )
+    purchased_by: Code | None = Field(
+        default=None,
+        description="Partner that buys this commercial provider's flights (e.g. NASA for "
+        "Commercial Crew and Cargo); omit when the operator is a partner paying its own "
+        "flights. Flights of a provider's vehicle that nobody purchases are common costs.",
     )
     ascent_duration_s: float = Field(
         gt=0, le=7200, description="Time from lift-off to orbit insertion (s)."
@@ -878,6 +892,21 @@ class Policies(StrictModel):
         ge=0,
         le=100_000,
         description="Common operating cost to share among partners (million USD per year).",
+    )
+    utilisation_hours_per_crew_day: float = Field(
+        default=3.0,
+        ge=0,
+        le=16,
+        description="Crew hours a crew member gives to research per day aboard (h); the rest "
+        "of the working day goes to station maintenance, exercise and overhead. Assumption "
+        "by default.",
+    )
+    discount_rate_pct: float = Field(
+        default=0.0,
+        ge=0,
+        le=20,
+        description="Real discount rate for the present value of partners' spending "
+        "(percent per year, to the programme's start year).",
     )
 
     @model_validator(mode="after")
