@@ -27,7 +27,7 @@ from tests.conftest import default_run, mutate
 from tests.ops.scenarios import MINI, parse, two_station_text, utc
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
-OPS = {"manifest", "logistics", "power", "risk"}
+OPS = {"manifest", "logistics", "power", "risk", "capabilities"}  # topics tested elsewhere
 """Topics of the operations' findings (tested in test_operations_findings.py)."""
 
 
@@ -161,6 +161,7 @@ def test_programme_meta_and_progress(two: tuple[RunResult, list[str]]) -> None:
         "crew plan",
         "flight manifest (CP-SAT)",
         "power",
+        "capabilities",
         "partnership ledger",
     ]
 
@@ -309,4 +310,10 @@ def test_default_findings(default_plan: Plan) -> None:
         if f.severity is Severity.WARNING
     ]
     assert found == []
-    assert {f.topic for f in default_plan.findings if f.severity is Severity.INFO} <= {"risk"}
+    info = {f.topic for f in default_plan.findings if f.severity is Severity.INFO}
+    assert info <= {"risk", "capabilities"}
+    # the default lists no robotic arm on the ISS: a capability gap, as information
+    assert any(
+        f.topic == "capabilities" and f.message.startswith("nobody provides robotics on ISS")
+        for f in default_plan.findings
+    )

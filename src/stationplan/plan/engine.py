@@ -19,15 +19,21 @@ from stationplan.ops.operations import (
 )
 from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
 from stationplan.ops.windows import WindowCache, profile_of, window_series
-from stationplan.plan.findings import find_issues, operations_findings, orbit_findings
+from stationplan.plan.findings import (
+    capability_findings,
+    find_issues,
+    operations_findings,
+    orbit_findings,
+)
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
+from stationplan.program.capabilities import capability_matrix
 from stationplan.program.contributions import partner_summaries
 from stationplan.program.ledger import partnership
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
     "Collision risk against the debris catalog",
-    "Partnership: capability duplication and gaps, the work split and withdrawal what-ifs",
+    "Partnership: the work split and withdrawal what-ifs",
 ]
 
 Progress = Callable[[str], None]
@@ -156,6 +162,8 @@ def run_scenario(
         say=say,
         manifest_time_limit_s=manifest_time_limit_s,
     )
+    say("capabilities")
+    capabilities = capability_matrix(sc)
     say("partnership ledger")
     ledger = partnership(
         sc, operations.manifest.flights, operations.manifest.crew, operations.power
@@ -165,6 +173,7 @@ def run_scenario(
             *findings,
             *orbit_findings(orbits, windows, lifetime),
             *operations_findings(operations),
+            *capability_findings(capabilities),
         ],
         key=lambda f: (f.severity != "warning", f.topic),
     )
@@ -193,6 +202,7 @@ def run_scenario(
         launch_windows=windows,
         lifetime=lifetime,
         operations=operations,
+        capabilities=capabilities,
         partnership=ledger,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),

@@ -16,6 +16,7 @@ from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
 from stationplan.plan.model import Finding, Severity
+from stationplan.program.capabilities import CapabilityMatrix
 from stationplan.program.contributions import PartnerSummary
 from stationplan.scenario.models import Scenario
 
@@ -256,6 +257,23 @@ def operations_findings(ops: Operations) -> list[Finding]:
                 f"P(a supply below reserve) {r.p_any_reserve_break:.2f}, "
                 f"P(crew reduced) {r.p_crew_reduction:.2f}, "
                 f"P(lifeboat rule broken) {r.p_lifeboat_break:.2f}",
+            )
+        )
+    return found
+
+
+def capability_findings(matrix: CapabilityMatrix) -> list[Finding]:
+    """Information on the capability matrix: capabilities nobody provides at some time while
+    they are needed, with the spans."""
+    found: list[Finding] = []
+    for row in matrix.gaps():
+        where = f" on {row.station}" if row.station else ""
+        spans = ", ".join(f"{g.start_utc:%Y-%m-%d} to {g.end_utc:%Y-%m-%d}" for g in row.gaps)
+        found.append(
+            Finding(
+                severity=Severity.INFO,
+                topic="capabilities",
+                message=f"nobody provides {row.name}{where} from {spans}",
             )
         )
     return found

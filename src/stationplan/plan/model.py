@@ -18,6 +18,7 @@ from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
+from stationplan.program.capabilities import CapabilityMatrix
 from stationplan.program.contributions import PartnerSummary
 from stationplan.program.ledger import Partnership
 
@@ -96,6 +97,11 @@ class Plan(BaseModel):
     operations: Operations | None = Field(
         default=None,
         description="Crew plan, flight manifest, logistics, power and risk of launch losses.",
+    )
+    capabilities: CapabilityMatrix | None = Field(
+        default=None,
+        description="Who provides each capability over time: gaps, single providers and "
+        "duplicates beyond need.",
     )
     partnership: Partnership | None = Field(
         default=None,
