@@ -162,6 +162,7 @@ def test_programme_meta_and_progress(two: tuple[RunResult, list[str]]) -> None:
         "flight manifest (CP-SAT)",
         "power",
         "capabilities",
+        "work split",
         "partnership ledger",
     ]
 

@@ -24,16 +24,18 @@ from stationplan.plan.findings import (
     find_issues,
     operations_findings,
     orbit_findings,
+    work_split_findings,
 )
 from stationplan.plan.model import Plan, PlanMeta, ProgrammeSummary, StationSummary
 from stationplan.program.capabilities import capability_matrix
 from stationplan.program.contributions import partner_summaries
 from stationplan.program.ledger import partnership
+from stationplan.program.worksplit import scenario_work_split
 from stationplan.scenario.loader import LoadedScenario
 
 NOT_YET_BUILT = [
     "Collision risk against the debris catalog",
-    "Partnership: the work split and withdrawal what-ifs",
+    "Partnership: what-ifs of partners joining and leaving",
 ]
 
 Progress = Callable[[str], None]
@@ -164,6 +166,8 @@ def run_scenario(
     )
     say("capabilities")
     capabilities = capability_matrix(sc)
+    say("work split")
+    work = scenario_work_split(sc)
     say("partnership ledger")
     ledger = partnership(
         sc, operations.manifest.flights, operations.manifest.crew, operations.power
@@ -174,6 +178,7 @@ def run_scenario(
             *orbit_findings(orbits, windows, lifetime),
             *operations_findings(operations),
             *capability_findings(capabilities),
+            *work_split_findings(work),
         ],
         key=lambda f: (f.severity != "warning", f.topic),
     )
@@ -203,6 +208,7 @@ def run_scenario(
         lifetime=lifetime,
         operations=operations,
         capabilities=capabilities,
+        work_split=work,
         partnership=ledger,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),

@@ -18,6 +18,7 @@ from stationplan.ops.windows import WindowSeries
 from stationplan.plan.model import Finding, Severity
 from stationplan.program.capabilities import CapabilityMatrix
 from stationplan.program.contributions import PartnerSummary
+from stationplan.program.worksplit import WorkSplit
 from stationplan.scenario.models import Scenario
 
 
@@ -277,3 +278,17 @@ def capability_findings(matrix: CapabilityMatrix) -> list[Finding]:
             )
         )
     return found
+
+
+def work_split_findings(split: WorkSplit | None) -> list[Finding]:
+    """A warning when the work packages cannot be assigned, with the reasons."""
+    if split is None or split.status in ("optimal", "feasible"):
+        return []
+    why = "; ".join(split.explanation) or "no reason found"
+    return [
+        Finding(
+            severity=Severity.WARNING,
+            topic="work split",
+            message=f"the work packages cannot be assigned ({split.status}): {why}",
+        )
+    ]

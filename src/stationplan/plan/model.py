@@ -21,6 +21,7 @@ from stationplan.ops.windows import WindowSeries
 from stationplan.program.capabilities import CapabilityMatrix
 from stationplan.program.contributions import PartnerSummary
 from stationplan.program.ledger import Partnership
+from stationplan.program.worksplit import WorkSplit
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -102,6 +103,11 @@ class Plan(BaseModel):
         default=None,
         description="Who provides each capability over time: gaps, single providers and "
         "duplicates beyond need.",
+    )
+    work_split: WorkSplit | None = Field(
+        default=None,
+        description="The scenario's work packages, each assigned to one partner at least "
+        "cost within budgets and shares (HiGHS), with the reason for each.",
     )
     partnership: Partnership | None = Field(
         default=None,

@@ -57,6 +57,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, vstack
 
 from stationplan.orbit.arrays import Array
+from stationplan.scenario.models import Scenario
 
 RESOLVE_MAX_PACKAGES = 60
 """Largest problem (packages) whose assignments are explained by re-solving."""
@@ -220,6 +221,9 @@ class WorkSplit(BaseModel):
     partner_share_pct: dict[str, float] = Field(description="Its part of the total (%).")
     explanation: list[str] = Field(
         description="Why no split was found (infeasible or time limit), in words."
+    )
+    share_tolerance_pct: float = Field(
+        default=0.0, description="The share band's half-width the split kept (points)."
     )
 
 
@@ -864,3 +868,46 @@ def solve_worksplit(problem: WorkSplitProblem) -> WorkSplit:
         partner_share_pct={k: 100 * v / total if total > 0 else 0.0 for k, v in totals.items()},
         explanation=explanation,
     )
+
+
+def scenario_problem(scenario: Scenario) -> WorkSplitProblem | None:
+    """The work-split problem of a scenario: its work packages, the yearly budget of each
+    partner that is a candidate for some package, and the policy's tolerance; None without
+    work packages. The share bands are the candidates' utilisation shares scaled to sum to
+    100 % among them (a partner that takes part in no package, e.g. one that has left, holds
+    no band)."""
+    if not scenario.work_packages:
+        return None
+    candidates = {code for w in scenario.work_packages for code in w.cost_musd_by_partner}
+    partners = [p for p in scenario.partners if p.code in candidates]
+    total = sum(p.utilization_share_pct for p in partners)
+    return WorkSplitProblem(
+        packages=[
+            WorkPackage(
+                name=w.name,
+                capability=w.capability,
+                start_year=w.start_year,
+                end_year=w.end_year,
+                cost_musd_by_partner=dict(w.cost_musd_by_partner),
+            )
+            for w in scenario.work_packages
+        ],
+        budgets=[
+            PartnerBudget(
+                partner=p.code,
+                budget_musd_per_year=dict(p.budget_musd_per_year),
+                share_pct=100.0 * p.utilization_share_pct / total if total > 0 else 0.0,
+            )
+            for p in partners
+        ],
+        share_tolerance_pct=scenario.policies.work_share_tolerance_pct,
+    )
+
+
+def scenario_work_split(scenario: Scenario) -> WorkSplit | None:
+    """:func:`solve_worksplit` of the scenario's work packages (None without any)."""
+    problem = scenario_problem(scenario)
+    if problem is None:
+        return None
+    split = solve_worksplit(problem)
+    return split.model_copy(update={"share_tolerance_pct": problem.share_tolerance_pct})

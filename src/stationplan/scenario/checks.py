@@ -191,6 +191,20 @@ def _references(sc: Scenario) -> Iterator[Finding]:
                     f"{_suggest(g.operator, operators)}"
                 ),
             )
+    first, last = sc.programme.start_utc.year, sc.programme.end_utc.year
+    for i, w in enumerate(sc.work_packages):
+        for code in w.cost_musd_by_partner:
+            if code not in partners:
+                yield (
+                    ("work_packages", i, "cost_musd_by_partner", code),
+                    (_unknown(code, "a declared partner", partners)),
+                )
+        for field, year in (("start_year", w.start_year), ("end_year", w.end_year)):
+            if not first <= year <= last:
+                yield (
+                    ("work_packages", i, field),
+                    f"{year} is outside the programme's years ({first}-{last})",
+                )
     for i, p in enumerate(sc.partners):
         for j, c in enumerate(p.contributions):
             items, what = items_of.get(c.kind, (modules + vehicles, "a module or vehicle"))

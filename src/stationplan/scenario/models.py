@@ -447,6 +447,11 @@ class Partner(StrictModel):
     contributions: list[Contribution] = Field(
         default_factory=list, description="What the partner contributes."
     )
+    budget_musd_per_year: dict[int, Annotated[float, Field(ge=0, le=1_000_000)]] = Field(
+        default_factory=dict,
+        description="What the partner can spend on work packages each calendar year (million "
+        "USD); a year not listed has no limit.",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Partner:
@@ -809,6 +814,29 @@ class SpaceWeather(StrictModel):
         return table
 
 
+class WorkPackage(StrictModel):
+    """A piece of work the partnership must assign to one partner (a module, a system, a
+    service over some years), with each candidate partner's cost estimate."""
+
+    name: Name = Field(description="Work package name, unique in the scenario.")
+    capability: str = Field(min_length=1, description="What it provides (e.g. 'robotics').")
+    start_year: int = Field(ge=1957, le=2200, description="First calendar year of the work.")
+    end_year: int = Field(ge=1957, le=2200, description="Last calendar year (inclusive).")
+    cost_musd_by_partner: dict[Code, Annotated[float, Field(ge=0, le=1_000_000)]] = Field(
+        min_length=1,
+        description="Candidate partners and each one's cost estimate for the whole package "
+        "(million USD); a partner not listed cannot take it.",
+    )
+
+    @model_validator(mode="after")
+    def _years(self) -> WorkPackage:
+        if self.end_year < self.start_year:
+            raise ValueError(
+                f"end_year ({self.end_year}) must not be before start_year ({self.start_year})"
+            )
+        return self
+
+
 class ManifestObjective(StrEnum):
     """What the flight manifest minimises (its constraints always hold)."""
 
@@ -901,6 +929,13 @@ class Policies(StrictModel):
         "of the working day goes to station maintenance, exercise and overhead. Assumption "
         "by default.",
     )
+    work_share_tolerance_pct: float = Field(
+        default=5.0,
+        ge=0,
+        le=100,
+        description="Each partner's part of the work packages' cost stays within this many "
+        "percentage points of its utilisation share.",
+    )
     discount_rate_pct: float = Field(
         default=0.0,
         ge=0,
@@ -944,6 +979,10 @@ class Scenario(StrictModel):
         default_factory=SpaceWeather, description="Solar activity for drag."
     )
     policies: Policies = Field(default_factory=Policies, description="Programme rules.")
+    work_packages: list[WorkPackage] = Field(
+        default_factory=list,
+        description="Work to assign to partners (the work split); omit for none.",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
@@ -955,6 +994,7 @@ class Scenario(StrictModel):
         _unique([v.name for v in self.vehicles], "vehicle name")
         _unique([s.name for s in self.launch_sites], "launch site name")
         _unique([g.name for g in self.ground_stations], "ground station name")
+        _unique([w.name for w in self.work_packages], "work package name")
         return self
 
     def partner(self, code: str) -> Partner:
