@@ -339,9 +339,20 @@ def test_default_duplicates_and_single_providers(default_matrix: CapabilityMatri
 
 def test_default_hypothetical_nasa_withdrawal(default: Scenario) -> None:
     """NASA out on 2033-01-01: the deorbit and mission control (Korolev gone since 2031) are
-    left without a provider; Concord's power falls to COMSTAR's Core Module."""
+    left without a provider, and so is everything the SpaceX and Northrop Grumman vehicles
+    gave, since NASA purchases their flights; Concord's power falls to COMSTAR's Core Module."""
     impact = capabilities_lost_by(default, "NASA", datetime(2033, 1, 1, tzinfo=ISS_END.tzinfo))
-    assert {x.name for x in impact.new_gaps} == {"deorbit", "mission control"}
+    assert {x.name for x in impact.new_gaps} == {
+        "deorbit",
+        "mission control",
+        "crew transport",
+        "lifeboat",
+        "cargo up",
+        "cargo down",
+        "propulsion and reboost",
+    }
+    crew = impact.loss("crew transport")
+    assert [x.item for x in crew.items_lost] == ["Crew Dragon"]
     power = impact.loss("power", "Concord Station")
     assert power.providers_after == ["COMSTAR"] and power.becomes_single_provider
     assert sorted(x.item for x in power.items_lost) == ["Power Truss 1", "Power Truss 2"]

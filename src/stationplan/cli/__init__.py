@@ -8,10 +8,17 @@ input never prints a Python traceback; ``STATIONPLAN_DEBUG=1`` shows one for an 
 
 from __future__ import annotations
 
-from stationplan.cli import ops_commands, orbit_commands, plan_commands
+from stationplan.cli import ops_commands, orbit_commands, plan_commands, program_commands
 from stationplan.cli.common import app
 
-__all__ = ["app", "main", "ops_commands", "orbit_commands", "plan_commands"]
+__all__ = [
+    "app",
+    "main",
+    "ops_commands",
+    "orbit_commands",
+    "plan_commands",
+    "program_commands",
+]
 
 
 def _terminated(signum: int, _frame: object) -> None:

@@ -1023,6 +1023,10 @@ def _vehicle_provisions(ctx: _Context, ports: dict[str, list[_Span]]) -> Iterato
         claim = claims.get(v.name, _ItemClaim())
         provider = claim.provider or v.operator
         member = ctx.member_span(provider)
+        if member is not None and v.purchased_by is not None:
+            # a provider's vehicle flies for the partner that buys its flights, while it is one
+            buyer = ctx.member_span(v.purchased_by)
+            member = None if buyer is None else _intersect(member, buyer)
         if member is None:
             continue
         docking = _union([s for t in v.compatible_port_types for s in ports.get(t, [])])

@@ -304,9 +304,22 @@ def _geometry(sc: Scenario) -> Iterator[Finding]:
 
 
 def _shares(sc: Scenario) -> Iterator[Finding]:
-    total = sum(p.utilization_share_pct for p in sc.partners)
-    if total > 100.0 + 1e-6:
-        yield (
-            ("partners",),
-            (f"utilization_share_pct adds up to {total:g} %; the shares must not exceed 100 %"),
-        )
+    """The shares of the partners that are members at the same time add up to 100 % at most
+    (checked at every join date, where the sum can only rise)."""
+    for when in sorted({p.join_utc for p in sc.partners}):
+        members = [
+            p
+            for p in sc.partners
+            if p.join_utc <= when and (p.withdraw_utc is None or p.withdraw_utc > when)
+        ]
+        total = sum(p.utilization_share_pct for p in members)
+        if total > 100.0 + 1e-6:
+            yield (
+                ("partners",),
+                (
+                    f"utilization_share_pct of the members on {when:%Y-%m-%d} "
+                    f"({', '.join(p.code for p in members)}) adds up to {total:g} %; the shares "
+                    "of partners that are members at the same time must not exceed 100 %"
+                ),
+            )
+            return

@@ -131,10 +131,12 @@ class _Builder:
         return ports
 
     def _days(self, vehicle: Vehicle, station: str, lo: int, hi: int) -> list[int]:
-        """Days in [lo, hi] the vehicle can launch to the station (window, membership)."""
+        """Days in [lo, hi] the vehicle can launch to the station (window, membership of its
+        operator and of the partner that purchases its flights, if any)."""
         days = self.p.opportunities.get((vehicle.name, station), {})
         member = self._member_days(vehicle.operator)
-        return sorted(d for d in days if lo <= d <= hi and member(d))
+        buyer = self._member_days(vehicle.purchased_by or vehicle.operator)
+        return sorted(d for d in days if lo <= d <= hi and member(d) and buyer(d))
 
     def _member_days(self, code: str) -> Callable[[int], bool]:
         partner = next((p for p in self.sc.partners if p.code == code), None)
