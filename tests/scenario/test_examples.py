@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from stationplan.cli import app
 from stationplan.errors import StationplanInputError
+from stationplan.plan.model import Plan
 from stationplan.scenario import parse_scenario
 from stationplan.scenario.loader import EXAMPLE_NAMES, example_scenario_text
 
@@ -74,6 +75,15 @@ SOYUZ_FLIGHTS_2015_2016: tuple[CrewFlight, ...] = (
 )
 """The Soyuz crew flights that flew in 2015-2016 (NASA ISS expedition pages and Roscosmos
 mission reports; launch times also in J. McDowell's launch log, to within a second)."""
+
+
+@pytest.fixture(scope="module")
+def iss_2015_plan() -> Plan:
+    """The plan of the iss-2015 example (20 Monte Carlo runs of the risk)."""
+    from stationplan.plan.engine import run_scenario
+
+    loaded = parse_scenario(example_scenario_text("iss-2015"), source="iss-2015.yaml")
+    return run_scenario(loaded, risk_runs=20).plan
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -140,7 +150,7 @@ def test_example_text_refuses_unknown_names() -> None:
         example_scenario_text("../default")
 
 
-def test_planned_crew_flights_of_2015_2016_against_those_that_flew() -> None:
+def test_planned_crew_flights_of_2015_2016_against_those_that_flew(iss_2015_plan: Plan) -> None:
     """The planner's crew flights for the iss-2015 example, paired in order with the six Soyuz
     flights that flew (SOYUZ_FLIGHTS_2015_2016).
 
@@ -164,10 +174,7 @@ def test_planned_crew_flights_of_2015_2016_against_those_that_flew() -> None:
       keeps a partner's positions in one rotation group, so Kelly's place rides with the second
       group and the modelled US one-year mission starts three months after TMA-16M.
     """
-    from stationplan.plan.engine import run_scenario
-
-    loaded = parse_scenario(example_scenario_text("iss-2015"), source="iss-2015.yaml")
-    plan = run_scenario(loaded, risk_runs=20).plan
+    plan = iss_2015_plan
     assert plan.operations is not None
     manifest = plan.operations.manifest
     assert manifest.solver.status in ("OPTIMAL", "FEASIBLE")
@@ -186,3 +193,41 @@ def test_planned_crew_flights_of_2015_2016_against_those_that_flew() -> None:
     assert member.return_flight == crew[2].flight
     landing = SOYUZ_FLIGHTS_2015_2016[2].landing_utc
     assert abs((member.departure_utc - landing).total_seconds()) / 86400 < 21
+
+
+NRS_SPLIT_PCT = {"NASA": 76.6, "JAXA": 12.8, "ESA": 8.3, "CSA": 2.3}
+"""The non-Russian segment's utilisation resources and common system operations costs, per
+partner: NASA's memoranda of understanding with ESA, the Government of Japan and CSA of 1998
+(Article 8, utilisation; Article 9, common system operations costs), under the 1998
+Intergovernmental Agreement (Article 9: utilisation rights derive from the elements provided)."""
+
+
+def test_iss_2015_ledger_reproduces_the_non_russian_segment_split(iss_2015_plan: Plan) -> None:
+    """The ledger of the example that encodes the ISS agreements splits every utilisation
+    resource (research crew hours, upmass, downmass, energy) and the common operating cost of
+    each year among the non-Russian partners as the memoranda do, to 0.05 percentage point."""
+    partnership = iss_2015_plan.partnership
+    assert partnership is not None
+    years = sorted({row.year for row in partnership.ledger})
+    assert years == [2015, 2016]
+    for year in years:
+        rows = {r.partner: r for r in partnership.ledger if r.year == year}
+        common = {r.partner: r.common_musd for r in partnership.finance if r.year == year}
+        for resource in (
+            "crew_hours_entitled",
+            "upmass_kg_entitled",
+            "downmass_kg_entitled",
+            "power_kwh_entitled",
+        ):
+            nrs = {k: getattr(rows[k], resource) for k in NRS_SPLIT_PCT}
+            total = sum(nrs.values())
+            assert total > 0, (year, resource)
+            for k, pct in NRS_SPLIT_PCT.items():
+                assert 100 * nrs[k] / total == pytest.approx(pct, abs=0.05), (year, resource, k)
+        nrs_common = sum(common[k] for k in NRS_SPLIT_PCT)
+        assert nrs_common > 0
+        for k, pct in NRS_SPLIT_PCT.items():
+            assert 100 * common[k] / nrs_common == pytest.approx(pct, abs=0.05), (year, k)
+    # Roscosmos keeps its own segment's resources: the example's 30 % of the station's
+    shares = {s.partner: s for s in partnership.shares}
+    assert shares["ROSCOSMOS"].effective_pct == pytest.approx(30.0, abs=0.01)
