@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stationplan.plan import engine
 from stationplan.plan.engine import RunResult
@@ -15,7 +16,10 @@ from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
 from stationplan.report.html import render_report
 from stationplan.report.manifest_files import manifest_csv, manifest_ical
 from stationplan.report.output import output_folder
-from stationplan.scenario import load_scenario
+from stationplan.scenario import load_scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from stationplan.plan.whatif import Change
 
 PLAN_FILE = "plan.json"
 REPORT_FILE = "report.html"
@@ -108,3 +112,59 @@ def plan_to_folder(
         warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
         seconds=time.perf_counter() - started,
     )
+
+
+def plan_text_to_folder(
+    text: str,
+    source: str,
+    out: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    risk_runs: int | None = None,
+) -> RunSummary:
+    """Plan scenario YAML ``text`` (``source`` names it in messages) and write its outputs to
+    the new folder ``out``: staged beside it and renamed into place only when everything
+    succeeded (as :func:`plan_to_folder`, for a scenario held as text by a service)."""
+    say = progress or (lambda _step: None)
+    started = time.perf_counter()
+    with output_folder(out, label="out") as staging:
+        say("validating scenario")
+        loaded = parse_scenario(text, source)
+        if risk_runs is None:
+            result = engine.run_scenario(loaded, progress=say)
+        else:
+            result = engine.run_scenario(loaded, progress=say, risk_runs=risk_runs)
+        say("writing report")
+        written = write_run_folder(staging, result)
+    plan = result.plan
+    return RunSummary(
+        programme=plan.programme.name,
+        folder=str(out),
+        files=written,
+        warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def whatif_text_to_folder(
+    text: str,
+    source: str,
+    change: Change,
+    out: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    risk_runs: int | None = None,
+) -> list[str]:
+    """Plan scenario YAML ``text`` and its variant under ``change`` and write the comparison
+    (whatif.json, whatif.html, both plans) to the new folder ``out``, staged and renamed into
+    place only on success; return the file names written."""
+    from stationplan.plan.whatif import run_whatif
+    from stationplan.report.whatif_folder import write_whatif_folder
+
+    with output_folder(out, label="out") as staging:
+        loaded = parse_scenario(text, source)
+        if risk_runs is None:
+            result = run_whatif(loaded, change, progress=progress)
+        else:
+            result = run_whatif(loaded, change, progress=progress, risk_runs=risk_runs)
+        return write_whatif_folder(staging, result)

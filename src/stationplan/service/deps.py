@@ -1,0 +1,144 @@
+"""Request dependencies: the database session, the current user (API token or browser
+session) and CSRF protection of cookie-authenticated changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from stationplan.service import security
+from stationplan.service.access import Principal
+from stationplan.service.errors import ApiError
+from stationplan.service.models import ApiToken, User
+from stationplan.service.runner import RunPool
+from stationplan.service.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_USER_KEY = "user_id"
+
+
+@dataclass
+class Services:
+    """What the app holds for its requests (``app.state.services``)."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    hasher: PasswordHasher
+    runs: RunPool
+
+
+def services(request: Request) -> Services:
+    """The services of the app serving ``request``."""
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def db_session(svc: ServicesDep) -> Iterator[Session]:
+    """A database session; routes commit what they change, the rest is rolled back."""
+    with svc.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(db_session)]
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def principal_of(user: User, via_session: bool) -> Principal:
+    """The principal of a user row."""
+    return Principal(
+        user_id=user.id,
+        name=user.name,
+        programme_id=user.programme_id,
+        role=user.role,
+        partner_id=user.partner_id,
+        via_session=via_session,
+    )
+
+
+def _from_token(session: Session, svc: Services, token: str) -> Principal:
+    parts = security.split_token(token)
+    if parts is None:
+        raise _unauthorized("malformed API token; expected 'Authorization: Bearer spt_...'")
+    token_id, secret = parts
+    row = session.query(ApiToken).filter(ApiToken.token_id == token_id).one_or_none()
+    if row is None or row.revoked_utc is not None:
+        raise _unauthorized("unknown or revoked API token")
+    if not security.verify(svc.hasher, row.secret_hash, secret):
+        raise _unauthorized("unknown or revoked API token")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise _unauthorized("the token's user no longer exists")
+    return principal_of(user, via_session=False)
+
+
+async def check_csrf(request: Request) -> None:
+    """403 for an unsafe cookie-authenticated request without the session's CSRF token
+    (header ``X-CSRF-Token`` or form field ``csrf_token``)."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.session.get(security.CSRF_SESSION_KEY)
+    sent = request.headers.get(security.CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(security.CSRF_FORM_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not security.same_secret(expected, sent):
+        raise ApiError(403, "missing or wrong CSRF token", code="csrf_failed")
+
+
+async def current_principal(request: Request, session: SessionDep, svc: ServicesDep) -> Principal:
+    """The user of the request: ``Authorization: Bearer <token>`` first, else the session
+    cookie (then unsafe methods need the CSRF token); 401 when neither."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("expected 'Authorization: Bearer <token>'")
+        return _from_token(session, svc, token.strip())
+    user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
+    if user_id is None:
+        raise _unauthorized("not signed in: send an API token or sign in at /login")
+    user = session.get(User, int(user_id))
+    if user is None:
+        request.session.clear()
+        raise _unauthorized("the session's user no longer exists")
+    await check_csrf(request)
+    return principal_of(user, via_session=True)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """``limit`` and ``offset`` of a list request."""
+
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Paging:
+    """The page a list request asks for."""
+    return Paging(limit, offset)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
