@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from stationplan.service.deps import CurrentUser
 from stationplan.service.settings import Settings
 from tests.ops.scenarios import MINI
 from tests.service.conftest import TestClient, make_settings
@@ -295,3 +296,27 @@ def test_snapshot_save_and_restore(world: World) -> None:
     assert r.status_code == 200 and r.json()["version_id"] == base
     again = c.post(f"/api/v1/snapshots/{snap['id']}/restore", headers={**h, "If-Match": tag})
     assert again.status_code == 409
+
+
+def test_app_is_extended_by_routers_and_internal_errors_keep_the_shape(settings: Settings) -> None:
+    from fastapi import APIRouter
+
+    from stationplan.service import create_app
+
+    app = create_app(settings)
+    pages = APIRouter()
+
+    @pages.get("/pages/hello")
+    def hello(p: CurrentUser) -> dict[str, str]:
+        return {"hello": p.name}
+
+    @pages.get("/pages/broken")
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    app.include_router(pages)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        w = build(c)
+        assert c.get("/pages/hello", headers=w.auth("observer")).json() == {"hello": "observer"}
+        r = c.get("/pages/broken")
+        assert r.status_code == 500 and error_of(r)["code"] == "internal"

@@ -138,8 +138,17 @@ def _stale(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _internal(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        error_body("internal", f"internal error ({type(exc).__name__}); see the server log"),
+        status_code=500,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error of ``app`` in the one shape."""
+    """Answer every error of ``app`` in the one shape (an unexpected one as 500 ``internal``,
+    logged by the server)."""
+    app.add_exception_handler(Exception, _internal)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -33,6 +33,8 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 class ProgrammePublic(Public):
+    """A programme and the revision of its baseline."""
+
     id: int
     name: str
     created_utc: datetime
@@ -41,16 +43,22 @@ class ProgrammePublic(Public):
 
 
 class ProgrammeCreate(BaseModel):
+    """A new programme and the name of its first administrator."""
+
     name: str = Field(min_length=1, max_length=200)
     admin_name: str = Field(min_length=1, max_length=200, description="Its first administrator.")
 
 
 class PartnerCreate(BaseModel):
+    """A new partner (its code as in the scenario's partners)."""
+
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=200)
 
 
 class PartnerPublic(Public):
+    """A partner of a programme."""
+
     id: int
     programme_id: int
     code: str
@@ -58,6 +66,8 @@ class PartnerPublic(Public):
 
 
 class UserCreate(BaseModel):
+    """A new user: role, partner (members need one), optional password for sign-in."""
+
     name: str = Field(min_length=1, max_length=200)
     role: Role
     partner_code: str | None = None
@@ -65,6 +75,8 @@ class UserCreate(BaseModel):
 
 
 class UserPublic(Public):
+    """A user (never the password hash)."""
+
     id: int
     programme_id: int
     name: str
@@ -74,10 +86,14 @@ class UserPublic(Public):
 
 
 class TokenCreate(BaseModel):
+    """A new API token of the signed-in user."""
+
     label: str = Field(default="", max_length=200)
 
 
 class TokenPublic(Public):
+    """An API token: its public id, never the secret."""
+
     token_id: str
     label: str
     created_utc: datetime
@@ -85,26 +101,36 @@ class TokenPublic(Public):
 
 
 class TokenIssued(TokenPublic):
+    """A token just created, with the secret this once."""
+
     token: str = Field(description="The token itself: shown this once, never again.")
 
 
 class UserIssued(BaseModel):
+    """A user just created and their first token."""
+
     user: UserPublic
     token: TokenIssued
 
 
 class ProgrammeIssued(BaseModel):
+    """A programme just created and its first administrator."""
+
     programme: ProgrammePublic
     admin: UserIssued
 
 
 class VersionCreate(BaseModel):
+    """Scenario YAML text to store as a new version."""
+
     text: str = Field(description="Scenario YAML text.")
     message: str = Field(default="", max_length=500)
     parent_id: int | None = None
 
 
 class VersionSummary(Public):
+    """A scenario version without its text."""
+
     id: int
     programme_id: int
     sha256: str
@@ -115,10 +141,15 @@ class VersionSummary(Public):
 
 
 class VersionPublic(VersionSummary):
+    """A scenario version with its text."""
+
     text: str
 
 
 class FieldChangePublic(BaseModel):
+    """One difference: the field path and the values before and after (null, with
+    ``*_present`` false, where the field is absent)."""
+
     field: str
     path: list[str | int]
     before: Any
@@ -128,12 +159,16 @@ class FieldChangePublic(BaseModel):
 
 
 class VersionDiff(BaseModel):
+    """The field-path differences between two versions."""
+
     from_version_id: int
     to_version_id: int
     changes: list[FieldChangePublic]
 
 
 class BaselinePublic(BaseModel):
+    """The baseline: its version, revision and ETag."""
+
     programme_id: int
     version_id: int | None
     revision: int
@@ -141,6 +176,8 @@ class BaselinePublic(BaseModel):
 
 
 class BaselineUpdate(BaseModel):
+    """A new baseline version, with the revision read (or send If-Match)."""
+
     version_id: int
     revision: int | None = Field(
         default=None, description="The revision read (instead of an If-Match header)."
@@ -148,10 +185,14 @@ class BaselineUpdate(BaseModel):
 
 
 class SnapshotCreate(BaseModel):
+    """A name for the current baseline."""
+
     name: str = Field(min_length=1, max_length=200)
 
 
 class SnapshotPublic(Public):
+    """A named baseline."""
+
     id: int
     programme_id: int
     name: str
@@ -161,10 +202,14 @@ class SnapshotPublic(Public):
 
 
 class RestoreRequest(BaseModel):
+    """The baseline revision read (or send If-Match)."""
+
     revision: int | None = None
 
 
 class ProposalCreate(BaseModel):
+    """A draft change set to the baseline (see :func:`stationplan.scenario.changes.change_set`)."""
+
     kind: ChangeKind
     title: str = Field(default="", max_length=200)
     payload: dict[str, Any]
@@ -174,12 +219,16 @@ class ProposalCreate(BaseModel):
 
 
 class ProposalUpdate(BaseModel):
+    """Changes to a draft, with the revision read."""
+
     revision: int = Field(description="The revision read; a stale one answers 409.")
     title: str | None = Field(default=None, max_length=200)
     payload: dict[str, Any] | None = None
 
 
 class ProposalPublic(Public):
+    """A partner proposal."""
+
     id: int
     programme_id: int
     partner_id: int
@@ -196,6 +245,8 @@ class ProposalPublic(Public):
 
 
 class ConflictPublic(BaseModel):
+    """A conflicting field path: its value in the base, the baseline and the proposal."""
+
     field: str
     path: list[str | int]
     base: Any
@@ -206,6 +257,8 @@ class ConflictPublic(BaseModel):
 
 
 class MergePublic(BaseModel):
+    """A merge: accepted (the new version) or conflicts left to resolve, with the lock."""
+
     proposal_id: int
     state: Literal["accepted", "conflicts"]
     merged_version_id: int | None = None
@@ -215,22 +268,30 @@ class MergePublic(BaseModel):
 
 
 class Resolution(BaseModel):
+    """How to resolve one conflicting field path."""
+
     field: str = Field(description="The conflicting field path, as listed.")
     choice: Literal["baseline", "proposal", "value"]
     value: Any = Field(default=None, description="The value to keep when choice is 'value'.")
 
 
 class NoteCreate(BaseModel):
+    """A new private note."""
+
     text: str = Field(min_length=1, max_length=100_000)
     partner_code: str | None = None
 
 
 class NoteUpdate(BaseModel):
+    """A note's new text, with the revision read."""
+
     text: str = Field(min_length=1, max_length=100_000)
     revision: int
 
 
 class NotePublic(Public):
+    """A partner's private note."""
+
     id: int
     programme_id: int
     partner_id: int
@@ -242,10 +303,14 @@ class NotePublic(Public):
 
 
 class RunCreate(BaseModel):
+    """A plan run of a version."""
+
     version_id: int | None = Field(default=None, description="None: the baseline.")
 
 
 class RunPublic(Public):
+    """A run: status, progress (fraction 0-1), files written, error."""
+
     id: int
     programme_id: int
     version_id: int
@@ -263,6 +328,8 @@ class RunPublic(Public):
 
 
 class AuditPublic(Public):
+    """One audit entry."""
+
     id: int
     programme_id: int | None
     user_id: int | None
@@ -275,10 +342,14 @@ class AuditPublic(Public):
 
 
 class MePublic(BaseModel):
+    """The signed-in user, their programme and partner."""
+
     user: UserPublic
     programme: ProgrammePublic
     partner: PartnerPublic | None
 
 
 class CsrfPublic(BaseModel):
+    """The CSRF token of the browser session."""
+
     csrf_token: str
