@@ -92,7 +92,8 @@ def test_conflicts_resolved_one_by_one_under_the_lock(world: World) -> None:
 
     r = c.post(f"/api/v1/proposals/{mine}/accept", headers=admin)
     assert r.status_code == 409
-    merge = r.json()
+    merge = r.json()["error"]
+    assert merge["code"] == "merge_conflicts" and merge["field"] == merge["conflicts"][0]["field"]
     assert merge["state"] == "conflicts" and merge["lock_holder_id"] == world.users["admin"]
     sides = {x["field"]: (x["base"], x["baseline"], x["proposal"]) for x in merge["conflicts"]}
     assert sides == {

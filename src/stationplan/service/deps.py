@@ -4,7 +4,7 @@ session) and CSRF protection of cookie-authenticated changes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from argon2 import PasswordHasher
@@ -32,6 +32,7 @@ class Services:
     sessions: sessionmaker[Session]
     hasher: PasswordHasher
     runs: RunPool
+    verified: security.VerifiedTokens = field(default_factory=security.VerifiedTokens)
 
 
 def services(request: Request) -> Services:
@@ -76,7 +77,7 @@ def _from_token(session: Session, svc: Services, token: str) -> Principal:
     row = session.query(ApiToken).filter(ApiToken.token_id == token_id).one_or_none()
     if row is None or row.revoked_utc is not None:
         raise _unauthorized("unknown or revoked API token")
-    if not security.verify(svc.hasher, row.secret_hash, secret):
+    if not svc.verified.verify(svc.hasher, row.secret_hash, secret):
         raise _unauthorized("unknown or revoked API token")
     user = session.get(User, row.user_id)
     if user is None:

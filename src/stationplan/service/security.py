@@ -6,8 +6,11 @@ row; only the argon2 hash of ``<secret>`` is stored, so a token is shown once, a
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -63,6 +66,41 @@ def verify(ph: PasswordHasher, stored_hash: str, secret: str) -> bool:
         return ph.verify(stored_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class VerifiedTokens:
+    """Tokens verified lately, so that argon2 (tens of milliseconds by design) runs once per
+    token and ``ttl_s`` rather than on every request. An entry is keyed by the stored hash as
+    well, and revocation is read from the database on every request, so it takes effect at
+    once."""
+
+    def __init__(self, ttl_s: float = 300.0, size: int = 1024) -> None:
+        self.ttl_s = ttl_s
+        self.size = size
+        self._seen: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(stored_hash: str, secret: str) -> tuple[str, str]:
+        return stored_hash, hashlib.sha256(secret.encode()).hexdigest()
+
+    def verify(self, ph: PasswordHasher, stored_hash: str, secret: str) -> bool:
+        """Whether ``secret`` matches ``stored_hash`` (argon2 only when not seen lately)."""
+        key = self._key(stored_hash, secret)
+        now = time.monotonic()
+        with self._lock:
+            expiry = self._seen.get(key)
+            if expiry is not None and expiry > now:
+                return True
+        if not verify(ph, stored_hash, secret):
+            return False
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen = {k: t for k, t in self._seen.items() if t > now}
+                if len(self._seen) >= self.size:
+                    self._seen.clear()
+            self._seen[key] = now + self.ttl_s
+        return True
 
 
 def new_csrf_token() -> str:

@@ -179,18 +179,29 @@ def reject_proposal(proposal_id: int, session: SessionDep, p: CurrentUser) -> Pr
     return ProposalPublic.model_validate(proposal)
 
 
-@router.post("/proposals/{proposal_id}/accept", responses={409: {"description": "Conflicts"}})
-def accept_proposal(
-    proposal_id: int, session: SessionDep, p: CurrentUser, response: Response
-) -> MergePublic:
+@router.post(
+    "/proposals/{proposal_id}/accept",
+    responses={409: {"description": "Conflicts to resolve (error code merge_conflicts)"}},
+)
+def accept_proposal(proposal_id: int, session: SessionDep, p: CurrentUser) -> MergePublic:
     """Merge a submitted proposal into the baseline (administrator). Without conflicts it is
-    accepted at once (200); with conflicts the answer is 409 with each conflicting field path
-    (base / baseline / proposal) and the baseline stays locked until they are resolved."""
+    accepted at once. With conflicts the answer is 409 ``merge_conflicts``, listing each
+    conflicting field path with its base, baseline and proposal values (``error.conflicts``);
+    the baseline stays locked until they are resolved (``/merge/resolutions``)."""
     proposal = access.proposal(session, p, proposal_id)
     access.require_admin(p, "accept proposals")
     result = merge.accept(session, p, proposal)
     if result.state == "conflicts":
-        response.status_code = 409
+        fields = [c.field for c in result.conflicts]
+        raise ApiError(
+            409,
+            f"{len(fields)} field(s) changed in the baseline and the proposal: "
+            + ", ".join(fields)
+            + "; resolve each one",
+            code="merge_conflicts",
+            field=fields[0],
+            extra=result.model_dump(mode="json"),
+        )
     return result
 
 
