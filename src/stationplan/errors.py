@@ -61,3 +61,8 @@ class ElementSetError(StationplanInputError):
 
 class ArgumentError(StationplanInputError):
     """A command-line argument or API parameter outside what is accepted."""
+
+
+class ConjunctionError(StationplanInputError):
+    """A conjunction (a CDM, a conjunction JSON file, or the states and covariances in it)
+    that cannot be read or gives no probability of collision."""
