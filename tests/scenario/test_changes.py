@@ -4,6 +4,8 @@ of tests/ops/scenarios.py (two partners AAA and BBB, two vehicles Ferry and Frei
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stationplan.errors import ScenarioError
 from stationplan.scenario import parse_scenario
@@ -143,3 +145,50 @@ def test_removal_on_one_side_and_edit_on_the_other_conflicts_at_the_entry() -> N
     merged = merge_three_way(MINI, baseline, proposal)
     assert [c.field for c in merged.conflicts] == ["partners[1].contributions[0]"]
     assert merged.conflicts[0].baseline is ABSENT
+
+
+# Properties on arbitrary YAML documents: the difference, applied, turns one into the other;
+# a merge with an unchanged side is the other side.
+
+_keys = st.text(alphabet="abcxyz", min_size=1, max_size=3)
+_scalars = st.one_of(
+    st.integers(-1000, 1000), st.booleans(), st.none(), st.text(alphabet="ab 1", max_size=4)
+)
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),
+    max_leaves=20,
+)
+_docs = st.dictionaries(_keys, _data, min_size=1, max_size=5)
+
+
+def _yaml(data: object) -> str:
+    import io
+
+    import ruamel.yaml
+
+    buf = io.StringIO()
+    ruamel.yaml.YAML(typ="safe", pure=True).dump(data, buf)
+    return buf.getvalue()
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(_docs, _docs)
+def test_applied_difference_gives_the_other_document(
+    a: dict[str, object], b: dict[str, object]
+) -> None:
+    text_a, text_b = _yaml(a), _yaml(b)
+    changes = diff_texts(text_a, text_b)
+    merged = merge_three_way(text_a, text_a, text_b)
+    assert merged.conflicts == []
+    assert diff_texts(merged.text, text_b) == [], changes
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(_docs, _docs)
+def test_merge_with_an_unchanged_proposal_is_the_baseline(
+    a: dict[str, object], b: dict[str, object]
+) -> None:
+    text_a, text_b = _yaml(a), _yaml(b)
+    merged = merge_three_way(text_a, text_b, text_a)
+    assert merged.conflicts == [] and merged.text == text_b
