@@ -320,3 +320,31 @@ def test_app_is_extended_by_routers_and_internal_errors_keep_the_shape(settings:
         assert c.get("/pages/hello", headers=w.auth("observer")).json() == {"hello": "observer"}
         r = c.get("/pages/broken")
         assert r.status_code == 500 and error_of(r)["code"] == "internal"
+
+
+def test_concurrent_baseline_writers_one_wins(world: World) -> None:
+    """Writers racing with the same ETag: the conditional UPDATE lets exactly one through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    c, h = world.client, world.auth("admin")
+    versions = [
+        c.post(
+            f"/api/v1/programmes/{world.p1}/versions", json={"text": MINI + f"# {i}\n"}, headers=h
+        ).json()["id"]
+        for i in range(4)
+    ]
+    tag = c.get(f"/api/v1/programmes/{world.p1}/baseline", headers=h).headers["etag"]
+
+    def write(version_id: int) -> int:
+        r = c.put(
+            f"/api/v1/programmes/{world.p1}/baseline",
+            json={"version_id": version_id},
+            headers={**h, "If-Match": tag},
+        )
+        return r.status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(write, versions))
+    assert sorted(codes) == [200, 409, 409, 409]
+    now = c.get(f"/api/v1/programmes/{world.p1}/baseline", headers=h).json()
+    assert now["version_id"] == versions[codes.index(200)] and now["revision"] == 2
