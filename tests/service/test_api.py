@@ -31,7 +31,7 @@ def test_upload_error_names_file_line_and_field(world: World) -> None:
     bad = MINI.replace("mass_kg: 5000", "mass_kg: -5").replace("crew_seats: 3", "crew_seats: 99")
     r = world.client.post(
         f"/api/v1/programmes/{world.p1}/versions",
-        json={"text": bad},
+        json={"text": bad, "filename": "concord.yaml"},
         headers=world.auth("member"),
     )
     assert r.status_code == 422
@@ -43,9 +43,11 @@ def test_upload_error_names_file_line_and_field(world: World) -> None:
     assert ("stations[0].modules[0].mass_kg", 24) in got
     assert any(p["field"] == "vehicles[0].crew_seats" for p in problems)
     assert err["field"] == problems[0]["field"]
-    assert ":24 stations[0].modules[0].mass_kg: must be > 0" in str(err["message"]) + "".join(
-        p["text"] for p in problems
+    assert any(
+        p["text"].startswith("concord.yaml:24 stations[0].modules[0].mass_kg: must be > 0")
+        for p in problems
     )
+    assert {p["source"] for p in problems} == {"concord.yaml"}
 
 
 def test_upload_of_yaml_syntax_error_has_a_line(world: World) -> None:

@@ -124,6 +124,12 @@ class VersionCreate(BaseModel):
     """Scenario YAML text to store as a new version."""
 
     text: str = Field(description="Scenario YAML text.")
+    filename: str = Field(
+        default="scenario.yaml",
+        max_length=200,
+        pattern=r"^[^/\\]+$",
+        description="The file's name, as problems name it (``FILE:LINE field: message``).",
+    )
     message: str = Field(default="", max_length=500)
     parent_id: int | None = None
 

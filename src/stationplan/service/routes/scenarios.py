@@ -85,7 +85,7 @@ def upload_version(
     access.require_writer(p, "upload scenario versions")
     if body.parent_id is not None:
         access.get(session, p, ScenarioVersion, body.parent_id, "parent version")
-    validated(body.text, f"upload to programme {programme_id}")
+    validated(body.text, body.filename)
     version = add_version(session, p, body.text, body.message, body.parent_id)
     session.commit()
     return VersionSummary.model_validate(version)
