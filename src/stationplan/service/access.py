@@ -8,6 +8,7 @@ Roles: the programme administrator (``admin``), a partner's member (``member``) 
   visible to every user of the programme;
 * a partner's draft proposals and private notes are visible to that partner's users and the
   administrator only (404 for everyone else);
+* API tokens are their user's alone;
 * observers read only; members write for their own partner; the administrator writes for
   every partner and alone manages users, partners, the baseline, snapshots and merges
   (403 for a visible object and an action the role may not take).
@@ -22,7 +23,15 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from stationplan.service.errors import forbidden, not_found
-from stationplan.service.models import AuditEntry, Base, Note, Partner, Proposal, Run
+from stationplan.service.models import (
+    ApiToken,
+    AuditEntry,
+    Base,
+    Note,
+    Partner,
+    Proposal,
+    Run,
+)
 
 T = TypeVar("T", bound=Base)
 
@@ -152,6 +161,19 @@ def audit_filter(p: Principal) -> ColumnElement[bool]:
     if p.is_admin:
         return scope & true()
     return scope & or_(AuditEntry.partner_id.is_(None), AuditEntry.partner_id == p.partner_id)
+
+
+def own_token(session: Session, p: Principal, token_id: str) -> ApiToken:
+    """One of the user's own API tokens, else 404 (nobody sees another user's tokens)."""
+    row = session.query(ApiToken).filter(ApiToken.token_id == token_id).one_or_none()
+    if row is None or row.user_id != p.user_id:
+        raise not_found("token")
+    return row
+
+
+def tokens_filter(p: Principal) -> ColumnElement[bool]:
+    """The tokens ``p`` may list: their own."""
+    return ApiToken.user_id == p.user_id
 
 
 def partner_to_act_for(session: Session, p: Principal, code: str | None, action: str) -> Partner:

@@ -88,7 +88,7 @@ def create_user(
 @router.get("/tokens")
 def list_tokens(session: SessionDep, p: CurrentUser, paging: PagingDep) -> Page[TokenPublic]:
     """The user's own API tokens (never the secrets)."""
-    return page(session, ApiToken, ApiToken.user_id == p.user_id, TokenPublic, paging)
+    return page(session, ApiToken, access.tokens_filter(p), TokenPublic, paging)
 
 
 @router.post("/tokens", status_code=201)
@@ -115,9 +115,7 @@ def create_token(
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: str, session: SessionDep, p: CurrentUser) -> Response:
     """Revoke one of the user's tokens."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_id == token_id))
-    if row is None or row.user_id != p.user_id:
-        raise not_found("token")
+    row = access.own_token(session, p, token_id)
     before = audit.snapshot(row, TokenPublic)
     if row.revoked_utc is None:
         row.revoked_utc = utc_now()
