@@ -3,13 +3,16 @@
 A :class:`concurrent.futures.ProcessPoolExecutor` (spawned processes, so no lock or
 connection of the server is inherited) runs :func:`~stationplan.service.worker.execute_run`;
 the worker stores progress in the database, where ``GET /api/v1/runs/{id}`` reads it. Runs a
-killed server left queued or running are marked failed when the next one starts.
+killed server left queued or running are marked failed when the next one starts, so one
+server process owns a database's runs (run uvicorn with one process; scale the pool with
+``--run-workers``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import shutil
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -57,13 +60,15 @@ class RunPool:
         self.workers = workers
         self.risk_runs = risk_runs
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
 
     def warm(self) -> None:
         """Start the processes now (each imports the planner once, a few seconds), so that
@@ -93,6 +98,7 @@ class RunPool:
 
     def shutdown(self) -> None:
         """Stop the processes (queued runs are cancelled and marked failed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
