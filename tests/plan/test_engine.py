@@ -148,14 +148,15 @@ def test_programme_meta_and_progress(two: tuple[RunResult, list[str]]) -> None:
     assert (plan.meta.scenario_source, plan.meta.generated_utc) == ("<test>", NOW)
     assert plan.not_yet_built == NOT_YET_BUILT
     assert plan.ground_stations_used == [("Mid", 45.0, 10.0)]
-    assert steps[:4] == ["assembly", "fleet", "partners", "findings"]
-    assert steps[4:6] == ["orbit of Alpha", "orbit of Beta"]
-    assert steps[6] == "launch windows: Ferry from Pad North to Alpha"
+    assert steps[:4] == ["assembly", "fleet", "orbit of Alpha", "orbit of Beta"]
+    assert steps[4] == "launch windows: Ferry from Pad North to Alpha"
     assert len([s for s in steps if s.startswith("launch windows")]) == 6
     ops = steps.index("crew plan")
-    assert steps[ops - 2 : ops] == [
+    assert steps[ops - 4 : ops] == [
         "lifetime and reboosts of Alpha",
         "lifetime and reboosts of Beta",
+        "partners",
+        "findings",
     ]
     assert steps[ops:] == [  # no manifest: no logistics or risk
         "crew plan",

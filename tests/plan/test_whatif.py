@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from stationplan.cli import app
 from stationplan.errors import ScenarioError
 from stationplan.plan.whatif import run_whatif
-from stationplan.program.whatif import Withdrawal, read_join_file, variant_scenario
 from stationplan.scenario import load_scenario
+from stationplan.scenario.variants import Withdrawal, read_join_file, variant_scenario
 
 runner = CliRunner()
 
@@ -123,11 +123,27 @@ def test_whatif_command_bad_input_exits_2(tmp_path: Path, args: list[str], says:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_join_after_the_programme_ends_is_a_clear_error(tmp_path: Path) -> None:
+    join = tmp_path / "uaesa.yaml"
+    join.write_text(
+        "partner:\n  code: UAESA\n  name: UAE Space Agency\n  country: United Arab Emirates\n"
+        "  join_utc: 2045-01-01\n  utilization_share_pct: 2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "w"
+    res = runner.invoke(
+        app, ["whatif", "--join", str(join), "--date", "2045-01-01", "-o", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    assert "2045-01-01 is outside the programme (2026-01-01 to 2038-12-31)" in res.output
+    assert not out.exists()
+
+
 def test_a_newcomer_whose_share_overfills_the_members_is_refused() -> None:
     """In 2030 the members hold 96.5 % (ISRO joins in 2031): a 5 % newcomer makes 101.5 %;
     in 2033 (Roscosmos gone, 70 %) it fits."""
-    from stationplan.program.whatif import Accession, JoinFile
-    from stationplan.scenario.models import Partner
+    from stationplan.scenario.models import JoinFile, Partner
+    from stationplan.scenario.variants import Accession
 
     sc = load_scenario().scenario
     new = Partner(
@@ -142,3 +158,97 @@ def test_a_newcomer_whose_share_overfills_the_members_is_refused() -> None:
     assert "adds up to 101.5 %" in str(err.value)
     ok = variant_scenario(sc, Accession(join=JoinFile(partner=new), date_utc=utc(2033, 1, 1)))
     assert ok.partner("UAESA").join_utc == utc(2033, 1, 1)
+
+
+# --------------------------------------------------------------------------- named variants
+
+VARIANT_OF_DEFAULT = "ESA leaves in 2034"
+
+
+def _with_variants(block: str) -> str:
+    from stationplan.scenario.loader import default_scenario_text
+
+    text = default_scenario_text()
+    head, _, _ = text.partition("\nvariants:\n")
+    return head + "\nvariants:\n" + block
+
+
+@pytest.mark.parametrize(
+    ("block", "field", "says"),
+    [
+        (
+            "  - {name: gone, withdraw: NASSA, date_utc: 2030-01-01}\n",
+            "variants[0].withdraw",
+            "variant 'gone': 'NASSA' is not a partner of the scenario",
+        ),
+        (
+            "  - {name: late, withdraw: ESA, date_utc: 2045-01-01}\n",
+            "variants[0].date_utc",
+            "2045-01-01 is outside the programme",
+        ),
+        (
+            "  - {name: both, withdraw: ESA, date_utc: 2030-01-01,\n"
+            "     join: {partner: {code: UAESA, name: U, country: U, join_utc: 2030-01-01}}}\n",
+            "variants[0]",
+            "give either 'withdraw: CODE' or 'join: {partner: ...}'",
+        ),
+        (
+            "  - {name: twice, withdraw: ESA, date_utc: 2030-01-01}\n"
+            "  - {name: twice, withdraw: JAXA, date_utc: 2030-01-01}\n",
+            "variants[1].name",
+            "variant name 'twice' is used twice",
+        ),
+        (
+            "  - name: crowded\n    date_utc: 2030-01-01\n    join:\n"
+            "      partner: {code: UAESA, name: UAE Space Agency, country: UAE,\n"
+            "                join_utc: 2030-01-01, utilization_share_pct: 5}\n",
+            "variants[0]",
+            "the scenario with this variant does not hold",
+        ),
+    ],
+)
+def test_bad_variants_are_refused_by_validate(block: str, field: str, says: str) -> None:
+    """Whatever `run` cannot plan, loading refuses: each variant is built and validated as a
+    scenario, its problems named by the variant's field and line."""
+    from stationplan.scenario import parse_scenario
+
+    text = _with_variants(block)
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, source="s.yaml")
+    message = str(err.value)
+    assert says in message and field in message, message
+    line = text.splitlines().index("variants:") + 2
+    assert f"s.yaml:{line}" in message or f"s.yaml:{line + 1}" in message, message
+
+
+def test_run_compares_each_named_variant_with_the_baseline() -> None:
+    """The default scenario's variant: ESA leaves in 2034. Its vehicles and its modules'
+    capabilities go, its share passes to the others, and the variant's ledger has ESA's
+    entitlement end at the date."""
+    from tests.conftest import default_run
+
+    plan = default_run().plan
+    (variant,) = plan.variants
+    assert variant.name == VARIANT_OF_DEFAULT
+    assert variant.date_utc == utc(2034, 1, 1)
+    assert variant.change == "ESA withdraws on 2034-01-01"
+    assert variant.modules_owned and "European Laboratory" in variant.modules_owned
+    assert variant.capabilities is not None
+    deltas = {d.partner: d for d in variant.partners}
+    esa = deltas["ESA"]
+    # ESA is a member for 8 of the programme's 13 years instead of all of them
+    assert esa.crew_hours_entitled_variant < 0.8 * esa.crew_hours_entitled_baseline
+    assert esa.effective_share_pct_variant < esa.effective_share_pct_baseline
+    for code in ("NASA", "JAXA", "CSA"):
+        assert deltas[code].effective_share_pct_variant > deltas[code].effective_share_pct_baseline
+    assert variant.headline[0].startswith("ESA withdraws on 2034-01-01: manifest")
+
+
+def test_the_report_shows_each_variant_and_the_timeline_marks_it() -> None:
+    from stationplan.report.html import render_report
+    from tests.conftest import default_run
+
+    html = render_report(default_run().plan)
+    assert 'id="variants"' in html and VARIANT_OF_DEFAULT in html
+    assert "ISRO joins on 2031-01-01" in html and "ROSCOSMOS leaves on 2031-01-31" in html
+    assert f"variant: {VARIANT_OF_DEFAULT}" in html  # the timeline's marker

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from stationplan import __version__
-from stationplan.ops.assembly import build_all
-from stationplan.ops.fleet import fleet_capabilities
-from stationplan.ops.lifetime import plan_station_lifetime
+from stationplan.ops.assembly import StationBuild, build_all
+from stationplan.ops.fleet import VehicleCapability, fleet_capabilities
+from stationplan.ops.lifetime import StationLifetime, plan_station_lifetime
 from stationplan.ops.manifest import Opportunity, opportunities
 from stationplan.ops.operations import (
     DEFAULT_RISK_RUNS,
@@ -17,8 +17,14 @@ from stationplan.ops.operations import (
     OperationsInputs,
     plan_operations,
 )
-from stationplan.ops.station_orbit import StationEphemeris, analyse_station_orbit, station_elements
-from stationplan.ops.windows import WindowCache, profile_of, window_series
+from stationplan.ops.station_orbit import (
+    StationEphemeris,
+    StationOrbit,
+    analyse_station_orbit,
+    station_elements,
+)
+from stationplan.ops.windows import WindowCache, WindowSeries, profile_of, window_series
+from stationplan.plan.compare import compare
 from stationplan.plan.findings import (
     capability_findings,
     find_issues,
@@ -32,11 +38,15 @@ from stationplan.program.contributions import partner_summaries
 from stationplan.program.ledger import partnership
 from stationplan.program.worksplit import scenario_work_split
 from stationplan.scenario.loader import LoadedScenario
+from stationplan.scenario.models import Scenario
+from stationplan.scenario.variants import Change, change_of_variant, variant_scenario
 
 NOT_YET_BUILT = [
     "Collision risk against the debris catalog",
-    "Partnership: what-ifs of partners joining and leaving",
 ]
+
+VARIANT_RISK_RUNS = 200
+"""Monte Carlo runs of the risk for each of a scenario's variants (at most the baseline's)."""
 
 Progress = Callable[[str], None]
 
@@ -73,17 +83,119 @@ def run_scenario(
     generation time stamp (tests pass one for reproducible output). ``risk_runs``,
     ``risk_seed`` and ``scheduler`` (a Dask scheduler address) set the Monte Carlo;
     ``manifest_time_limit_s`` overrides the scenario's limit for each manifest stage.
+
+    Each of the scenario's named variants is planned after the baseline (its operations and
+    partnership; the orbits, windows and lifetime, which no partnership change alters, are
+    the baseline's) and compared with it in ``plan.variants``.
     """
     say = progress or (lambda _step: None)
-    sc = loaded.scenario
+    settings = _Settings(now_utc, risk_runs, risk_seed, scheduler, manifest_time_limit_s)
+    orbital = _orbital_part(loaded.scenario, say)
+    base = _programme_part(loaded, orbital, settings, say)
+    var_settings = replace(settings, risk_runs=min(risk_runs, VARIANT_RISK_RUNS))
+    comparisons = []
+    for variant in loaded.scenario.variants:
+        change = change_of_variant(variant)
+        var_sc, var_plan = _variant_plan(
+            loaded, change, orbital, var_settings, say, f"variant {variant.name}"
+        )
+        comparison = compare(loaded.scenario, base, var_sc, var_plan, change)
+        comparisons.append(comparison.model_copy(update={"name": variant.name}))
+    plan = base.model_copy(update={"variants": comparisons}) if comparisons else base
+    return RunResult(plan=plan, ephemerides=orbital.ephemerides)
+
+
+def run_change(
+    loaded: LoadedScenario,
+    change: Change,
+    progress: Progress | None = None,
+    risk_runs: int = DEFAULT_RISK_RUNS,
+    manifest_time_limit_s: float | None = None,
+) -> tuple[RunResult, RunResult, Scenario]:
+    """The plans of the scenario (without its own named variants) and of its variant under
+    ``change``, and the variant scenario; the orbital part is computed once. The variant is
+    built and validated before any planning (a bad change fails at once)."""
+    say = progress or (lambda _step: None)
+    variant_scenario(loaded.scenario, change)
+    bare = LoadedScenario(
+        scenario=loaded.scenario.model_copy(update={"variants": []}),
+        source=loaded.source,
+        sha256=loaded.sha256,
+        text=loaded.text,
+    )
+    settings = _Settings(None, risk_runs, DEFAULT_RISK_SEED, None, manifest_time_limit_s)
+    orbital = _orbital_part(bare.scenario, _prefixed(say, "baseline: "))
+    base = _programme_part(bare, orbital, settings, _prefixed(say, "baseline: "))
+    var_sc, var_plan = _variant_plan(bare, change, orbital, settings, say, "variant")
+    return (
+        RunResult(plan=base, ephemerides=orbital.ephemerides),
+        RunResult(plan=var_plan, ephemerides=orbital.ephemerides),
+        var_sc,
+    )
+
+
+def _variant_plan(
+    loaded: LoadedScenario,
+    change: Change,
+    orbital: _Orbital,
+    settings: _Settings,
+    say: Progress,
+    label: str,
+) -> tuple[Scenario, Plan]:
+    """The variant scenario under ``change`` and its plan on the baseline's orbital part."""
+    var_sc = variant_scenario(loaded.scenario, change)
+    var_loaded = LoadedScenario(
+        scenario=var_sc,
+        source=f"{loaded.source} ({label}: {change.describe()})",
+        sha256=loaded.sha256,
+        text=loaded.text,
+    )
+    plan = _programme_part(
+        var_loaded,
+        _orbital_part(var_sc, say, reuse=orbital),
+        settings,
+        _prefixed(say, f"{label}: "),
+    )
+    return var_sc, plan
+
+
+def _prefixed(say: Progress, prefix: str) -> Progress:
+    """``say`` with each step named after ``prefix``."""
+    return lambda step: say(prefix + step)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    now_utc: datetime | None
+    risk_runs: int
+    risk_seed: int
+    scheduler: str | None
+    manifest_time_limit_s: float | None
+
+
+@dataclass(frozen=True)
+class _Orbital:
+    """What the plan computes from the stations, vehicles and sites alone."""
+
+    builds: list[StationBuild]
+    fleet: list[VehicleCapability]
+    stations: list[StationSummary]
+    orbits: list[StationOrbit]
+    ephemerides: list[StationEphemeris]
+    windows: list[WindowSeries]
+    launch_days: dict[tuple[str, str], dict[int, Opportunity]]
+    lifetime: list[StationLifetime]
+
+
+def _orbital_part(sc: Scenario, say: Progress, reuse: _Orbital | None = None) -> _Orbital:
+    """Assembly, fleet, orbits, launch windows and lifetime; with ``reuse`` (the baseline's,
+    for a variant of the same stations and fleet) only the fleet is computed again."""
+    if reuse is not None:
+        return replace(reuse, fleet=fleet_capabilities(sc, reuse.builds))
     say("assembly")
     builds = build_all(sc)
     say("fleet")
     fleet = fleet_capabilities(sc, builds)
-    say("partners")
-    partners = partner_summaries(sc, fleet)
-    say("findings")
-    findings = find_issues(sc, builds, fleet, partners)
     stations = []
     for st, build in zip(sc.stations, builds, strict=True):
         start = st.service_start_utc(sc.programme.start_utc)
@@ -156,13 +268,27 @@ def run_scenario(
                 summary.in_service_to_utc,
             )
         )
+    return _Orbital(builds, fleet, stations, orbits, ephemerides, windows, launch_days, lifetime)
+
+
+def _programme_part(
+    loaded: LoadedScenario, orbital: _Orbital, settings: _Settings, say: Progress
+) -> Plan:
+    """Operations, capabilities, work split and ledger on top of the orbital part."""
+    sc = loaded.scenario
+    builds, fleet, orbits = orbital.builds, orbital.fleet, orbital.orbits
+    windows, lifetime = orbital.windows, orbital.lifetime
+    say("partners")
+    partners = partner_summaries(sc, fleet)
+    say("findings")
+    findings = find_issues(sc, builds, fleet, partners)
     operations = plan_operations(
-        OperationsInputs(sc, builds, launch_days, lifetime, orbits),
-        risk_runs=risk_runs,
-        risk_seed=risk_seed,
-        scheduler=scheduler,
+        OperationsInputs(sc, builds, orbital.launch_days, lifetime, orbits),
+        risk_runs=settings.risk_runs,
+        risk_seed=settings.risk_seed,
+        scheduler=settings.scheduler,
         say=say,
-        manifest_time_limit_s=manifest_time_limit_s,
+        manifest_time_limit_s=settings.manifest_time_limit_s,
     )
     say("capabilities")
     capabilities = capability_matrix(sc)
@@ -188,7 +314,7 @@ def run_scenario(
             stationplan_version=__version__,
             scenario_source=loaded.source,
             scenario_sha256=loaded.sha256,
-            generated_utc=(now_utc or datetime.now(UTC)).astimezone(UTC),
+            generated_utc=(settings.now_utc or datetime.now(UTC)).astimezone(UTC),
         ),
         programme=ProgrammeSummary(
             name=sc.programme.name,
@@ -200,7 +326,7 @@ def run_scenario(
             stations=len(sc.stations),
             vehicles=len(sc.vehicles),
         ),
-        stations=stations,
+        stations=orbital.stations,
         partners=partners,
         fleet=fleet,
         orbits=orbits,
@@ -216,4 +342,4 @@ def run_scenario(
             (g.name, g.latitude_deg, g.longitude_deg) for g in sc.ground_stations
         ],
     )
-    return RunResult(plan=plan, ephemerides=ephemerides)
+    return plan

@@ -18,7 +18,7 @@ from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.operations import Operations
 from stationplan.ops.station_orbit import StationOrbit
 from stationplan.ops.windows import WindowSeries
-from stationplan.program.capabilities import CapabilityMatrix
+from stationplan.program.capabilities import CapabilityMatrix, WithdrawalImpact
 from stationplan.program.contributions import PartnerSummary
 from stationplan.program.ledger import Partnership
 from stationplan.program.worksplit import WorkSplit
@@ -80,6 +80,50 @@ class Finding(BaseModel):
     message: str
 
 
+class PartnerDelta(BaseModel):
+    """One partner's figures in the baseline and the variant."""
+
+    partner: str
+    spending_musd_baseline: float
+    spending_musd_variant: float
+    crew_hours_entitled_baseline: float
+    crew_hours_entitled_variant: float
+    effective_share_pct_baseline: float
+    effective_share_pct_variant: float
+
+
+class PlanFigures(BaseModel):
+    """The headline figures of one plan."""
+
+    manifest_status: str
+    fleet_flights: int
+    flight_cost_musd: float
+    programme_cost_musd: float
+    crew_warnings: list[str] = Field(description="Warnings on manifest, supplies and power.")
+    p_crew_reduction: float | None = Field(description="Worst station, from the risk runs.")
+    p_lifeboat_break: float | None
+
+
+class WhatIfComparison(BaseModel):
+    """A partnership change: baseline against variant."""
+
+    name: str = Field(default="", description="The variant's name (a scenario's variants).")
+    change: str
+    date_utc: datetime | None = Field(default=None, description="Date of the change (UTC).")
+    headline: list[str]
+    baseline: PlanFigures
+    variant: PlanFigures
+    flights_lost: list[str] = Field(
+        description="Baseline flights the withdrawing partner flew or bought from the date."
+    )
+    modules_owned: list[str]
+    capabilities: WithdrawalImpact | None = Field(
+        description="What the withdrawal takes away (None for an accession)."
+    )
+    partners: list[PartnerDelta]
+    crew_kept_alive: bool
+
+
 class Plan(BaseModel):
     """The whole plan."""
 
@@ -113,6 +157,11 @@ class Plan(BaseModel):
         default=None,
         description="Shares agreed and earned, the ledger of utilisation resources per "
         "partner and year, barter, and each partner's spending.",
+    )
+    variants: list[WhatIfComparison] = Field(
+        default_factory=list,
+        description="Each of the scenario's named variants (a partner withdraws, a country "
+        "joins) planned beside the baseline and compared with it.",
     )
     findings: list[Finding]
     not_yet_built: list[str] = Field(

@@ -282,6 +282,29 @@ def timeline_gantt(plan: Plan) -> str:
                 hovertemplate=f"{label}<br>{what}<br>{a:%Y-%m-%d} to {b:%Y-%m-%d}<extra></extra>",
             )
         )
+    for k, variant in enumerate(plan.variants):
+        if variant.date_utc is None:
+            continue
+        x = day_text(variant.date_utc)
+        fig.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": "#9a3b00", "dash": "dash", "width": 1.5},
+        )
+        fig.add_annotation(
+            x=x,
+            y=1,
+            yref="paper",
+            yshift=4 + 14 * k,
+            text=f"variant: {variant.name}",
+            showarrow=False,
+            xanchor="left",
+            font={"size": 11, "color": "#9a3b00"},
+        )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(type="date", range=[day_text(plan.programme.start_utc), day_text(end)])
     fig.update_layout(

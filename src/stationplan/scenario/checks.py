@@ -57,7 +57,20 @@ def check_scenario(sc: Scenario) -> list[Finding]:
         *_dates(sc),
         *_geometry(sc),
         *_shares(sc),
+        *_variant_names(sc),
     ]
+
+
+def _variant_names(sc: Scenario) -> Iterator[Finding]:
+    """Each variant named once (the plan and report refer to variants by name)."""
+    seen: set[str] = set()
+    for i, variant in enumerate(sc.variants):
+        if variant.name in seen:
+            yield (
+                ("variants", i, "name"),
+                f"variant name {variant.name!r} is used twice; each must be unique",
+            )
+        seen.add(variant.name)
 
 
 def _span(sc: Scenario) -> Iterator[Finding]:

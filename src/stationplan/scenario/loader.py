@@ -17,6 +17,7 @@ from stationplan.errors import Problem, ScenarioError, StationplanInputError
 from stationplan.scenario.checks import check_scenario
 from stationplan.scenario.messages import format_path, problems_from_validation
 from stationplan.scenario.models import Scenario
+from stationplan.scenario.variants import change_of_variant, variant_scenario
 from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, PositionedDocument, load_yaml
 
 DEFAULT_SCENARIO_NAME = "default.yaml"
@@ -108,8 +109,43 @@ def validate_document(doc: PositionedDocument, text: str) -> LoadedScenario:
         ]
         problems.sort(key=lambda p: (p.line or 0, p.field or ""))
         raise ScenarioError(problems)
+    problems = _variant_problems(scenario, doc)
+    if problems:
+        raise ScenarioError(problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedScenario(scenario=scenario, source=source, sha256=digest, text=text)
+
+
+_VARIANT_LABELS = {"date": "date_utc", "withdraw": "withdraw", "join": "join"}
+"""A variant's own fields, by the label a what-if gives a problem with them."""
+
+
+def _variant_problems(scenario: Scenario, doc: PositionedDocument) -> list[Problem]:
+    """Every problem of the scenario's named variants, each built and validated as a scenario
+    would be (whatever ``run`` cannot plan is refused here), named by the variant's field."""
+    problems: list[Problem] = []
+    for i, variant in enumerate(scenario.variants):
+        try:
+            variant_scenario(scenario, change_of_variant(variant))
+        except ScenarioError as exc:
+            for p in exc.problems:
+                head = (p.field or "").split(".")[0]
+                where: tuple[str | int, ...] = ("variants", i)
+                message = p.message
+                if head in _VARIANT_LABELS:
+                    rest = (p.field or "").split(".")[1:]
+                    where = (*where, _VARIANT_LABELS[head], *rest)
+                elif p.field:
+                    message = f"the scenario with this variant does not hold: {p.field}: {message}"
+                problems.append(
+                    Problem(
+                        doc.source,
+                        f"variant {variant.name!r}: {message}",
+                        line=doc.line_of(where),
+                        field=format_path(where),
+                    )
+                )
+    return problems
 
 
 def load_scenario(path: str | Path | None = None) -> LoadedScenario:

@@ -463,6 +463,32 @@ class Partner(StrictModel):
         return self
 
 
+class JoinFile(StrictModel):
+    """A partner that joins: its scenario entry and its resident crew (the ``whatif --join``
+    file, and a variant's ``join:``)."""
+
+    partner: Partner = Field(description="The new partner, as in the scenario's partners.")
+    resident_crew: Annotated[int, Field(ge=0, le=20)] = Field(
+        default=0, description="Crew members it keeps aboard from its join date."
+    )
+
+
+class Variant(StrictModel):
+    """A named change of the partnership that ``stationplan run`` plans beside the baseline
+    and compares with it: a partner withdraws, or a new partner joins, on ``date_utc``."""
+
+    name: Name = Field(description="What the variant is called in the plan and report.")
+    withdraw: Code | None = Field(default=None, description="Code of the partner that leaves.")
+    join: JoinFile | None = Field(default=None, description="The partner that joins.")
+    date_utc: UtcDatetime = Field(description="Date of the change (UTC).")
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Variant:
+        if (self.withdraw is None) == (self.join is None):
+            raise ValueError("give either 'withdraw: CODE' or 'join: {partner: ...}' (one of them)")
+        return self
+
+
 class Provider(StrictModel):
     """A commercial provider that operates vehicles without being a partner."""
 
@@ -982,6 +1008,10 @@ class Scenario(StrictModel):
     work_packages: list[WorkPackage] = Field(
         default_factory=list,
         description="Work to assign to partners (the work split); omit for none.",
+    )
+    variants: list[Variant] = Field(
+        default_factory=list,
+        description="Named partnership changes to plan beside the baseline and compare.",
     )
 
     @model_validator(mode="after")

@@ -1,6 +1,6 @@
-"""What-ifs of the partnership: a partner withdraws, a country joins. Each is a change to the
-scenario, made here and validated as a scenario is; the plan layer plans baseline and variant
-and compares them.
+"""Variants of a scenario: a partner withdraws, a country joins. Each is a change to the
+scenario, made here and validated as a scenario is (the ``whatif`` command and the scenario's
+named ``variants:``); the plan layer plans baseline and variant and compares them.
 
 * **Withdrawal** of partner P at date D: P's membership ends at D. From then its vehicles fly
   no more flights (the manifest only flies a partner's vehicles while it is a member), its
@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from stationplan.errors import Problem, ScenarioError
 from stationplan.scenario.checks import check_scenario
-from stationplan.scenario.fields import StrictModel, UtcDatetime
+from stationplan.scenario.fields import UtcDatetime
 from stationplan.scenario.messages import format_path, problems_from_validation
-from stationplan.scenario.models import Partner, Scenario
+from stationplan.scenario.models import JoinFile, Scenario, Variant
 from stationplan.scenario.yamlsource import load_yaml
 
 MAX_JOIN_FILE_BYTES = 1 << 20
@@ -38,15 +37,6 @@ class Withdrawal(BaseModel):
 
     def describe(self) -> str:
         return f"{self.partner} withdraws on {self.date_utc:%Y-%m-%d}"
-
-
-class JoinFile(StrictModel):
-    """The file of a partner that joins: its scenario entry and its resident crew."""
-
-    partner: Partner = Field(description="The new partner, as in the scenario's partners.")
-    resident_crew: Annotated[int, Field(ge=0, le=20)] = Field(
-        default=0, description="Crew members it keeps aboard from its join date."
-    )
 
 
 class Accession(BaseModel):
@@ -93,6 +83,7 @@ def variant_scenario(sc: Scenario, change: Change) -> Scenario:
     """The scenario with ``change`` made, validated like a scenario file (every problem
     named by its field); the baseline is not modified."""
     data = sc.model_dump(mode="python")
+    data["variants"] = []  # a variant has no variants of its own
     codes = [p.code for p in sc.partners]
     when = _as_utc(change.date_utc)
     start, end = sc.programme.start_utc, sc.programme.end_utc
@@ -160,3 +151,11 @@ def _as_utc(value: datetime) -> datetime:
     except ValidationError as exc:
         raise _refuse("date", str(exc.errors()[0]["msg"])) from None
     return out
+
+
+def change_of_variant(variant: Variant) -> Change:
+    """The change a scenario's named variant makes."""
+    if variant.withdraw is not None:
+        return Withdrawal(partner=variant.withdraw, date_utc=variant.date_utc)
+    assert variant.join is not None
+    return Accession(join=variant.join, date_utc=variant.date_utc)
