@@ -55,6 +55,7 @@ COVARIANCE_KEYS = tuple(f"C{_AXES[i]}_{_AXES[j]}" for i in range(6) for j in ran
 """The 21 lower-triangle RTN covariance keywords of a CDM, row by row (CR_R ... CNDOT_NDOT)."""
 
 _HBR = re.compile(r"^\s*HBR\s*=\s*([^\s\[]+)\s*(?:\[\s*([^\]]*)\s*\])?\s*$", re.IGNORECASE)
+_KEYWORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _VALUE_UNIT = re.compile(r"^(.*?)\s*(?:\[([^\]]*)\])?\s*$")
 
 
@@ -138,6 +139,10 @@ def _parse_kvn(text: str, source: str) -> _Message:
             raise _fail(source, f"expected KEYWORD = value, got {line[:40]!r}", number)
         key, _, rest = line.partition("=")
         key = key.strip().upper()
+        if not _KEYWORD.match(key):
+            raise _fail(
+                source, f"{key[:40]!r} is not a CDM keyword; expected KEYWORD = value", number
+            )
         match = _VALUE_UNIT.match(rest.strip())
         value, unit = (match.group(1), match.group(2)) if match else (rest.strip(), None)
         if key == "CCSDS_CDM_VERS":

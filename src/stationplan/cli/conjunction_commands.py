@@ -1,0 +1,86 @@
+"""Commands on conjunction files: ``stationplan pc``."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from stationplan.cli.common import OutputOption, app, destination, err, handled
+from stationplan.ops.collision import PcFormat, PcMethod
+
+if TYPE_CHECKING:
+    from stationplan.ops.collision import PcResult
+
+JSON_KEYS = ("file", "pc", "method", "miss_m", "rel_speed_m_s", "hbr_m", "repair")
+
+
+def _number(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def pc_json(results: list[PcResult]) -> str:
+    """A JSON array with one object per file: ``file, pc, method, miss_m, rel_speed_m_s,
+    hbr_m, repair`` (m, m/s; repair null when nothing was repaired)."""
+    rows = []
+    for r in results:
+        row = asdict(r)
+        rows.append(
+            {k: _number(row[k]) if isinstance(row[k], float) else row[k] for k in JSON_KEYS}
+        )
+    return json.dumps(rows, indent=1) + "\n"
+
+
+def pc_table(results: list[PcResult]) -> str:
+    """A plain-text table, one line per file; repairs listed below it."""
+    head = (
+        f"{'Pc':>12}  {'method':<11}  {'miss (m)':>10}  {'v_rel (m/s)':>11}  {'HBR (m)':>7}  file"
+    )
+    lines = [head]
+    for r in results:
+        mark = " *" if r.repair else ""
+        lines.append(
+            f"{r.pc:12.4e}  {r.method:<11}  {r.miss_m:10.1f}  {r.rel_speed_m_s:11.1f}  "
+            f"{r.hbr_m:7.2f}  {r.file}{mark}"
+        )
+    for r in results:
+        if r.repair:
+            lines.append(f"* {r.file}: covariance repaired: {r.repair}")
+    return "\n".join(lines) + "\n"
+
+
+@app.command("pc")
+def pc_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="CCSDS CDM files (KVN or XML) or conjunction JSON files.")
+    ],
+    hbr_m: Annotated[
+        float | None,
+        typer.Option(
+            "--hbr-m", help="Hard-body radius (m); default: the CDM's 'COMMENT HBR' line."
+        ),
+    ] = None,
+    method: Annotated[PcMethod, typer.Option("--method", help="Pc method.")] = PcMethod.foster,
+    fmt: Annotated[PcFormat, typer.Option("--format", help="Output format.")] = PcFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Probability of collision of each conjunction, recomputed (a Pc in the file is ignored).
+
+    2-D Pc at the true TCA (the states moved to where the range-rate is zero): Foster &
+    Estes 1992 (numerical integration) or Chan 1997 (series). A covariance that is not
+    positive definite is repaired by eigenvalue clipping and the repair is reported.
+    """
+    from stationplan.ops.collision import PcRequest, collision_probabilities
+    from stationplan.ops.requests import make_request
+
+    with handled({"files": "FILE"}), destination(output) as emit:
+        req = make_request(PcRequest, {"files": files, "hbr_m": hbr_m, "method": method})
+        results = collision_probabilities(req)
+        for r in results:
+            if r.repair:
+                err().print(f"warning: {r.file}: covariance repaired: {r.repair}", markup=False)
+        emit(pc_json(results) if fmt is PcFormat.json else pc_table(results))
