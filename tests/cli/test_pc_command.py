@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -99,7 +100,8 @@ def _bad(args: list[str], *fragments: str) -> None:
 def test_bad_inputs_exit_2_naming_the_file(folder: Path, tmp_path: Path) -> None:
     """Bad input exits 2 with a message naming the file (and line) and no traceback: a
     corrupt CDM, a CDM without one covariance term, a non-finite value, a CDM without an
-    HBR (the message says to give --hbr-m), a missing file, a negative --hbr-m."""
+    HBR (the message says to give --hbr-m), a missing file, a negative --hbr-m, a JSON
+    conjunction whose covariance is not symmetric."""
     text = Path(_cdm(folder, HST)).read_text(encoding="utf-8")
     corrupt = tmp_path / "corrupt.cdm"
     corrupt.write_text(text.replace("X_DOT ", "X_DOT garbage", 1), encoding="utf-8")
@@ -121,3 +123,20 @@ def test_bad_inputs_exit_2_naming_the_file(folder: Path, tmp_path: Path) -> None
     assert runner.invoke(app, ["pc", str(single), "--hbr-m", "20"]).exit_code == 0
     _bad(["pc", str(tmp_path / "none.cdm"), str(corrupt)], "none.cdm: no such file", "corrupt.cdm")
     _bad(["pc", _cdm(folder, HST), "--hbr-m", "-1"], "--hbr-m")
+    skew = tmp_path / "skew.json"
+    obj = {"position_m": [7e6, 0, 0], "velocity_m_s": [0, 7.5e3, 0]}
+    skew.write_text(
+        json.dumps(
+            {
+                "hbr_m": 10,
+                "primary": {**obj, "covariance": [[1, 0.5, 0], [0, 1, 0], [0, 0, 1]]},
+                "secondary": {
+                    **obj,
+                    "velocity_m_s": [0, 0, 7.5e3],
+                    "covariance": np.eye(3).tolist(),
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    _bad(["pc", str(skew)], "skew.json", "primary covariance: not symmetric")

@@ -80,8 +80,8 @@ def test_cara_chan_where_equivalent_area_holds(
     shared_data: Path, cara_expected: dict[str, Any]
 ) -> None:
     """Chan (1997) on the CARA conjunctions whose HBR is small against the smaller
-    encounter-plane sigma (HBR / sigma_min <= 0.12, Chan 2008 ch. 5's condition for the
-    equivalent-area circle): within 1 % of CARA's ``Pc2D``. Elsewhere (long thin
+    encounter-plane sigma (HBR / sigma_min <= 0.12, small as Chan's (2008) equivalent-area
+    circle needs): within 1 % of CARA's ``Pc2D``. Elsewhere (long thin
     covariance ellipses with HBR ~ sigma_min) Chan is off by up to ~99 %, as expected."""
     checked = 0
     for path in sorted((shared_data / "conjunction" / "cara_pc_test_cdms").glob("*.cdm")):
@@ -120,7 +120,8 @@ def _alfano_pc(case: dict[str, Any]) -> float:
 
 
 def test_alfano_2009_linear_pc(alfano_cases: list[dict[str, Any]]) -> None:
-    """Alfano (2009, "Satellite conjunction Monte Carlo analysis", AAS 09-233) cases 1-11
+    """Alfano (2009, "Satellite conjunction Monte Carlo analysis", AAS/AIAA Space Flight
+    Mechanics Meeting) cases 1-11
     (states and covariances at TCA from CARA's AlfanoInputData, HBR from CARA's
     AlfanoTestCase<NN>.cdm; case 12 has no HBR in the source and is left out) against the
     linear-method Pc of Alfano's supplementary data (``PcLinearAlfano100``).
@@ -179,8 +180,8 @@ def test_sample_cdms(shared_data: Path, alfano_cases: list[dict[str, Any]]) -> N
 
 def test_foster_isotropic_zero_miss_closed_form() -> None:
     """Foster's integral for an isotropic covariance centred on the circle has the closed
-    form Pc = 1 - exp(-R^2 / (2 sigma^2)) (Chan 2008 eq. 5.8 with v = 0). Tolerance 1e-10
-    relative, the quadrature's target."""
+    form Pc = 1 - exp(-R^2 / (2 sigma^2)) (Chan 2008: the Rician CDF with zero miss).
+    Tolerance 1e-10 relative, the quadrature's target."""
     for sigma, hbr in [(100.0, 10.0), (50.0, 20.0), (10.0, 30.0), (1000.0, 1.0)]:
         expected = -math.expm1(-(hbr**2) / (2 * sigma**2))
         got = foster_pc([0.0, 0.0], np.eye(2) * sigma**2, hbr)

@@ -162,6 +162,7 @@ def test_bad_cdms_are_named_with_line_and_expectation(hst_text: str) -> None:
     _expect(edit("REF_FRAME", "REF_FRAME = ITRF"), "ITRF is not supported", "EME2000")
     _expect(edit("TCA", "TCA = yesterday"), "not a CCSDS time")
     _expect(edit("TCA", None), "TCA is missing")
+    _expect(edit("MISS_DISTANCE", "MISS_DISTANCE = 1 [m]\nMISS_DISTANCE = 2 [m]"), "given twice")
     _expect(edit("COMMENT HBR", "COMMENT HBR = 10 [ft]"), "HBR comment is in ft; expected m")
     _expect(edit("COMMENT HBR", "COMMENT HBR = -1 [m]"), "expected a radius > 0 m")
     _expect("\n".join(lines[:second]), "found 1 OBJECT sections; expected OBJECT1 and OBJECT2")

@@ -6,8 +6,8 @@ encounter, their position errors are Gaussian and uncorrelated, so the relative 
 error projected on the encounter plane (perpendicular to the relative velocity) is a
 bivariate normal, and Pc is its integral over the hard-body circle of radius HBR centred on
 the miss vector (Foster & Estes 1992, NASA JSC-25898; Chan 2008, "Spacecraft Collision
-Probability", ch. 2; Alfano 2005, "A numerical implementation of spherical object collision
-probability", J. Astronaut. Sci. 53(1)).
+Probability", Aerospace Press; Alfano 2005, "A numerical implementation of spherical object
+collision probability", J. Astronaut. Sci. 53(1)).
 
 Methods:
 
@@ -31,10 +31,11 @@ the papers and is validated against CARA's cases in the tests.
 
 Units: m, m/s, s, m^2 throughout; all vectors in one inertial frame (EME2000 in a CDM).
 Non-positive-definite covariances are repaired by the eigenvalue clipping of Hall, Hejduk &
-Johnson (2017, AAS 17-567, "Remediating non-positive definite state covariances for
-collision probability estimation"), as CARA's Pc2D_Foster does: the projected 2x2 combined
-covariance's eigenvalues are raised to at least ``(1e-4 HBR)^2``; a repair is reported in
-the result, never silent.
+Johnson (2017, "Remediating non-positive definite state covariances for collision
+probability estimation", AAS/AIAA Astrodynamics Specialist Conference), as CARA's
+Pc2D_Foster does: the projected 2x2 combined covariance's eigenvalues are raised to at least
+``(1e-4 HBR)^2``; a repair is reported in the result, never silent. Covariances that are not
+finite or not symmetric are refused (:func:`position_covariance`).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class Encounter:
     """The conjunction seen in the encounter plane (Foster & Estes 1992).
 
     ``axes`` rows are the plane's unit vectors x (along the miss at TCA), y (along the
-    relative velocity) and z (x cross y... the orbit-normal of the relative motion), in the
+    relative velocity) and z (along the relative angular momentum ``(r1 - r2) x (v1 - v2)``), in the
     inertial frame of the input. ``miss_2d_m`` is (x, z) of the primary's position relative
     to the secondary, ``cov_2d_m2`` the combined position covariance in (x, z).
     """
@@ -222,7 +223,7 @@ def clip_covariance_2d(
 ) -> tuple[Vec, Repair | None]:
     """Raise the eigenvalues of a 2x2 covariance (m^2) to at least ``(1e-4 HBR)^2``.
 
-    The eigenvalue clipping of Hall, Hejduk & Johnson (2017, AAS 17-567), with CARA's floor
+    The eigenvalue clipping of Hall, Hejduk & Johnson (2017), with CARA's floor
     (Pc2D_Foster). Returns the matrix used and, when an eigenvalue was raised, the
     :class:`Repair` saying so.
     """
@@ -313,7 +314,7 @@ def foster_pc(miss_2d_m: ArrayLike, cov_2d_m2: ArrayLike, hbr_m: float) -> float
 
 
 def chan_pc(miss_2d_m: ArrayLike, cov_2d_m2: ArrayLike, hbr_m: float) -> float:
-    """Chan's (1997; 2008 ch. 5) equivalent-area Pc: with ``u = HBR^2 / (sigma_x sigma_z)``
+    """Chan's (1997; 2008) equivalent-area Pc: with ``u = HBR^2 / (sigma_x sigma_z)``
     and ``v = (x_m / sigma_x)^2 + (z_m / sigma_z)^2`` in the principal axes,
 
         Pc = sum_m e^(-v/2) (v/2)^m / m! * [1 - e^(-u/2) sum_(k<=m) (u/2)^k / k!],
@@ -429,7 +430,7 @@ DEFAULT_ELEMENT_SET_SIGMAS: dict[str, ElementSetSigma] = {
 """Assumed LEO element-set (TLE/OMM, SGP4) errors by object type. These numbers are an
 assumption of this project, of the order of the TLE errors reported for low orbits by
 Flohrer, Krag & Klinkrad (2008, "Assessment and categorization of TLE orbit errors for the
-US SSN catalogue", AMOS), who derive such look-up tables by orbit class (eccentricity,
+US SSN catalogue"), who derive such look-up tables by orbit class (eccentricity,
 perigee height, inclination) from orbit determination on TLE pseudo-observations; they are
 not copied from that paper's tables. Errors grow linearly with age, mostly along track
 (drag). Use them for screening only: a Pc from assumed covariances is not an operational

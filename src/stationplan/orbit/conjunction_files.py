@@ -10,8 +10,9 @@ no use. CDM XML is read with ``ccsds-ndm`` (its schema-bound models). The CDM's
 Units: the CDM gives positions in km, velocities in km/s and a 6x6 covariance in the
 object's RTN frame (m^2, m^2/s, m^2/s^2); they are returned in m, m/s and the inertial frame
 of the states (EME2000, GCRF or ICRF), the covariance rotated with each object's own RTN
-axes (R along r, N along r x v, T = N x R; the same rotation for the velocity block, as in
-Vallado 2013 sec. 3.3 and CARA's RIC-to-ECI conversion, the rotation rate term neglected).
+axes (R along r, N along r x v, T = N x R). The velocity block gets the same rotation, the
+frame's rotation-rate term neglected; the position block, the only one a 2-D Pc uses, is
+exact.
 
 The hard-body radius is the ``COMMENT HBR = <value> [m]`` line CARA writes in a CDM, when
 the caller does not give one.
@@ -150,6 +151,12 @@ def _parse_kvn(text: str, source: str) -> _Message:
         if key == "OBJECT":
             current = {}
             objects.append(current)
+        elif key in current:
+            raise _fail(
+                source,
+                f"{key} given twice (lines {current[key].line} and {number}); expected once",
+                number,
+            )
         current[key] = _Field(value.strip(), unit.strip() if unit else None, number)
     if not saw_version:
         raise _fail(source, "not a CDM: no CCSDS_CDM_VERS line; expected a CCSDS CDM in KVN")
