@@ -428,13 +428,13 @@ DEFAULT_ELEMENT_SET_SIGMAS: dict[str, ElementSetSigma] = {
     "debris": ElementSetSigma(200.0, 1500.0, 300.0, 120.0, 1200.0, 120.0),
 }
 """Assumed LEO element-set (TLE/OMM, SGP4) errors by object type. These numbers are an
-assumption of this project, of the order of the TLE errors reported for low orbits by
+assumption of this project, not values from a published table. The approach follows
 Flohrer, Krag & Klinkrad (2008, "Assessment and categorization of TLE orbit errors for the
-US SSN catalogue"), who derive such look-up tables by orbit class (eccentricity,
-perigee height, inclination) from orbit determination on TLE pseudo-observations; they are
-not copied from that paper's tables. Errors grow linearly with age, mostly along track
-(drag). Use them for screening only: a Pc from assumed covariances is not an operational
-Pc."""
+US SSN catalogue"), who derive look-up tables of TLE covariances by orbit class
+(eccentricity, perigee height, inclination) from orbit determination on TLE
+pseudo-observations; a calibrated table of that kind should replace these numbers. Errors
+grow linearly with age, mostly along track (drag). Use them for screening only: a Pc from
+assumed covariances is not an operational Pc."""
 
 
 def default_covariance_rtn_m2(object_type: ObjectType, age_days: float) -> Vec:
