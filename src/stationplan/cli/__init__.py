@@ -8,17 +8,25 @@ input never prints a Python traceback; ``STATIONPLAN_DEBUG=1`` shows one for an 
 
 from __future__ import annotations
 
-from stationplan.cli import ops_commands, orbit_commands, plan_commands, program_commands
-from stationplan.cli import service_commands as service_commands
+from stationplan.cli import (
+    conjunction_commands,
+    ops_commands,
+    orbit_commands,
+    plan_commands,
+    program_commands,
+    service_commands,
+)
 from stationplan.cli.common import app
 
 __all__ = [
     "app",
+    "conjunction_commands",
     "main",
     "ops_commands",
     "orbit_commands",
     "plan_commands",
     "program_commands",
+    "service_commands",
 ]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stationplan.cli.common import OutputOption, app, destination, err, handled
-from stationplan.ops.collision import PcFormat, PcMethod
+from stationplan.ops.choices import PcFormat, PcMethod
 
 if TYPE_CHECKING:
     from stationplan.ops.collision import PcResult

@@ -1,35 +1,28 @@
 """Commands of the programme service: ``serve`` and ``users add``.
 
-The command line and the service are independent faces (the import-layer contract keeps each
-from importing the other), so these commands reach the service by module name at run time,
-as uvicorn does with an application factory.
+The service is imported inside each command, so that the other commands start without
+loading the web stack.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stationplan.cli.common import app, err, handled, out
 
 if TYPE_CHECKING:
-    from stationplan.service.bootstrap import AddedUser
     from stationplan.service.settings import Settings
-
-
-def _service(module: str, name: str) -> Any:
-    """``name`` from ``stationplan.service.<module>``."""
-    return getattr(importlib.import_module(f"stationplan.service.{module}"), name)
 
 
 def _settings(**options: object) -> Settings:
     """The service's settings from the environment and the options given."""
-    settings: Settings = _service("settings", "Settings").from_env(**options)
-    return settings
+    from stationplan.service.settings import Settings
+
+    return Settings.from_env(**options)
 
 
 users_app = typer.Typer(help="Users of the programme service.", no_args_is_help=True)
@@ -65,6 +58,8 @@ def serve(
     """
     import uvicorn
 
+    from stationplan.service.app import create_app
+
     with handled():
         settings = _settings(
             database_url=database_url,
@@ -73,7 +68,7 @@ def serve(
             data_dir=data_dir,
             run_workers=workers,
         )
-        application = _service("app", "create_app")(settings)
+        application = create_app(settings)
     err().print(f"stationplan service on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="info")
 
@@ -97,13 +92,13 @@ def users_add(
 ) -> None:
     """Add a user and print a new API token (shown this once). The programme and the partner
     are created when they do not exist yet."""
+    from stationplan.service.bootstrap import add_user
+
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     labels = {"name": "NAME", "password": "--password-stdin"}
     with handled(labels):
         settings = _settings(database_url=database_url)
-        added: AddedUser = _service("bootstrap", "add_user")(
-            settings, name, programme, role, partner, password
-        )
+        added = add_user(settings, name, programme, role, partner, password)
     for what in added.created:
         err().print(f"created {what}")
     err().print(f"user {name} ({role}) added to {programme}; API token (shown once):")

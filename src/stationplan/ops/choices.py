@@ -14,6 +14,8 @@ __all__ = [
     "EphemerisFormat",
     "EventKind",
     "Frame",
+    "PcFormat",
+    "PcMethod",
     "PropagationModel",
     "RendezvousProfile",
     "TableFormat",
@@ -58,3 +60,17 @@ class TableFormat(StrEnum):
 
     json = "json"
     csv = "csv"
+
+
+class PcMethod(StrEnum):
+    """Methods of the 2-D probability of collision."""
+
+    foster = "foster"
+    chan = "chan"
+
+
+class PcFormat(StrEnum):
+    """Formats of a Pc answer."""
+
+    table = "table"
+    json = "json"

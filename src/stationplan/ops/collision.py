@@ -9,30 +9,16 @@ never copied. The hard-body radius is the request's, else the file's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
 
 from stationplan.errors import ConjunctionError, Problem, StationplanInputError
+from stationplan.ops.choices import PcFormat, PcMethod
 from stationplan.ops.requests import Request
 
 __all__ = ["PcFormat", "PcMethod", "PcRequest", "PcResult", "collision_probabilities"]
-
-
-class PcMethod(StrEnum):
-    """Methods of the 2-D probability of collision."""
-
-    foster = "foster"
-    chan = "chan"
-
-
-class PcFormat(StrEnum):
-    """Formats of a Pc answer."""
-
-    table = "table"
-    json = "json"
 
 
 class PcRequest(Request):
