@@ -1,4 +1,5 @@
-"""Commands on conjunction files: ``stationplan pc``."""
+"""Conjunction commands: ``stationplan screen`` (close approaches of a primary in a catalog)
+and ``stationplan pc`` (probability of collision of given conjunctions)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stationplan.cli.common import OutputOption, app, destination, err, handled
-from stationplan.ops.choices import PcFormat, PcMethod
+from stationplan.cli.common import OutputOption, app, destination, err, handled, warn_all
+from stationplan.ops.choices import PcFormat, PcMethod, TableFormat
 
 if TYPE_CHECKING:
     from stationplan.ops.collision import PcResult
@@ -84,3 +85,71 @@ def pc_command(
             if r.repair:
                 err().print(f"warning: {r.file}: covariance repaired: {r.repair}", markup=False)
         emit(pc_json(results) if fmt is PcFormat.json else pc_table(results))
+
+
+@app.command("screen")
+def screen_command(
+    catalog: Annotated[Path, typer.Option("--catalog", help="Catalog: TLE/3LE or OMM file.")],
+    primary: Annotated[
+        str | None, typer.Option("--primary", help="Catalog number or name of the primary.")
+    ] = None,
+    primary_elements: Annotated[
+        Path | None,
+        typer.Option("--primary-elements", help="Element file of the primary (first object)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Start, UTC ISO 8601 (default: the primary's epoch)."),
+    ] = None,
+    days: Annotated[float, typer.Option("--days", help="Span (days).")] = 7.0,
+    threshold_km: Annotated[
+        float, typer.Option("--threshold-km", help="Report approaches closer than this (km).")
+    ] = 5.0,
+    hbr_m: Annotated[
+        float, typer.Option("--hbr-m", help="Combined hard-body radius for the Pc (m).")
+    ] = 20.0,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A bad record in a file is fatal (default: skip).")
+    ] = False,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
+    output: OutputOption = None,
+) -> None:
+    """Screen a primary against a catalog: every approach closer than the threshold, with TCA,
+    miss distance (radial / in-track / cross-track), relative speed and a Pc from assumed
+    element-set covariances. A scan with a proven bound: no approach under the threshold is
+    missed. Corrupt catalog records are skipped and counted (fatal with --strict); objects
+    that decay in the span are left out with the reason."""
+    from stationplan.ops.conjunctions import ScreenRequest, screen_catalog
+    from stationplan.ops.requests import make_request
+    from stationplan.report.tables import conjunctions_text
+
+    labels = {
+        "start_utc": "--start",
+        "primary_elements": "--primary-elements",
+        "threshold_km": "--threshold-km",
+        "hbr_m": "--hbr-m",
+    }
+    with handled(labels), destination(output) as emit:
+        req = make_request(
+            ScreenRequest,
+            {
+                "catalog": catalog,
+                "primary": primary,
+                "primary_elements": primary_elements,
+                "start_utc": start,
+                "days": days,
+                "threshold_km": threshold_km,
+                "hbr_m": hbr_m,
+                "strict": strict,
+            },
+        )
+        answer = screen_catalog(req)
+        warn_all(answer.notes, answer.skipped)
+        stats = answer.stats
+        err().print(
+            f"{stats.catalog} objects, {stats.after_band_filter} past the apogee/perigee filter, "
+            f"{stats.intervals_kept} intervals checked, {stats.events} approaches under "
+            f"{req.threshold_km:g} km ({answer.start_utc:%Y-%m-%d %H:%M} to "
+            f"{answer.end_utc:%Y-%m-%d %H:%M} UTC)"
+        )
+        emit(conjunctions_text(answer, fmt))

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from stationplan.ops.choices import EphemerisFormat, EventKind, Frame, TableFormat
+from stationplan.ops.conjunctions import ConjunctionRow, ScreenAnswer
 from stationplan.ops.ephemeris import EphemerisAnswer
 from stationplan.ops.events import Contact, EclipsePassUtc, EventRecord, EventsAnswer
 from stationplan.ops.lifetime import LifetimeAnswer
@@ -295,3 +296,44 @@ def ephemeris_text(answer: EphemerisAnswer, fmt: EphemerisFormat) -> str:
             times, answer.r_km, answer.v_km_s, object_name=name, object_id=cat, ref_frame=ref
         )
     return ephemeris_czml(times, answer.r_km, ref_frame=ref, object_id=cat, object_name=name)
+
+
+# --------------------------------------------------------------------------- conjunctions
+
+CONJUNCTION_COLUMNS = [
+    "primary",
+    "secondary",
+    "secondary_name",
+    "tca_utc",
+    "miss_km",
+    "radial_km",
+    "intrack_km",
+    "crosstrack_km",
+    "rel_speed_km_s",
+    "pc",
+]
+
+
+def conjunction_row(row: ConjunctionRow) -> dict[str, Any]:
+    """One approach as a JSON object, keys as :data:`CONJUNCTION_COLUMNS`: distances to the
+    metre, speed to the mm/s, Pc to 4 significant digits."""
+    return {
+        "primary": row.primary,
+        "secondary": row.secondary,
+        "secondary_name": row.secondary_name,
+        "tca_utc": utc_iso(row.tca_utc),
+        "miss_km": round(row.miss_km, 3),
+        "radial_km": round(row.radial_km, 3),
+        "intrack_km": round(row.intrack_km, 3),
+        "crosstrack_km": round(row.crosstrack_km, 3),
+        "rel_speed_km_s": round(row.rel_speed_km_s, 6),
+        "pc": float(f"{row.pc:.4g}"),
+    }
+
+
+def conjunctions_text(answer: ScreenAnswer, fmt: TableFormat) -> str:
+    """The approaches as a JSON list of :func:`conjunction_row` objects or a CSV table."""
+    rows = [conjunction_row(r) for r in answer.rows]
+    if fmt is TableFormat.json:
+        return _json(rows)
+    return _csv(CONJUNCTION_COLUMNS, rows)

@@ -1,0 +1,178 @@
+"""Conjunction screening of a primary against a catalog, with a probability of collision for
+each approach: the use case behind ``stationplan screen``.
+
+The Pc of an approach found from element sets (which carry no covariance) uses the assumed
+element-set covariances of :func:`stationplan.orbit.collision.default_covariance_rtn_m2`, by
+object type (from the catalog name: ``DEB`` debris, ``R/B`` rocket body, else payload) and
+element-set age at TCA; it ranks events for screening and is not an operational Pc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from stationplan.errors import Problem
+from stationplan.ops.requests import Request, request_error
+from stationplan.orbit.collision import ObjectType, default_covariance_rtn_m2, pc_2d
+from stationplan.orbit.conjunction_files import rtn_to_inertial
+from stationplan.orbit.element_files import find_object, read_elements
+from stationplan.orbit.elements import ElementSet
+from stationplan.orbit.screening import ScreeningStats, screen
+from stationplan.orbit.timescale import as_time, utc_jd_parts
+from stationplan.scenario.fields import UtcDatetime
+
+__all__ = ["ConjunctionRow", "ScreenAnswer", "ScreenRequest", "object_type", "screen_catalog"]
+
+MAX_DAYS = 30.0
+MAX_THRESHOLD_KM = 200.0
+DEFAULT_HBR_M = 20.0
+"""Combined hard-body radius (m) when none is given: of the order of a large station's
+half-span with a small secondary; give the station's own with ``--hbr-m``."""
+
+
+class ScreenRequest(Request):
+    """A primary (a catalog number or name in the catalog, or the first object of its own
+    element file) screened against a catalog file over ``days`` from ``start_utc`` (default:
+    the primary's element epoch)."""
+
+    catalog: Path
+    primary: str | None = None
+    primary_elements: Path | None = None
+    start_utc: UtcDatetime | None = None
+    days: Annotated[float, Field(gt=0, le=MAX_DAYS)] = 7.0
+    threshold_km: Annotated[float, Field(gt=0, le=MAX_THRESHOLD_KM)] = 5.0
+    hbr_m: Annotated[float, Field(gt=0, le=1000)] = DEFAULT_HBR_M
+    strict: bool = False
+
+    @model_validator(mode="after")
+    def _one_primary(self) -> ScreenRequest:
+        if (self.primary is None) == (self.primary_elements is None):
+            raise ValueError("give either --primary ID or --primary-elements FILE (one of them)")
+        return self
+
+
+@dataclass(frozen=True)
+class ConjunctionRow:
+    """One close approach: catalog numbers, TCA (UTC), miss distance and its radial /
+    in-track / cross-track components in the primary's axes (km), relative speed (km/s),
+    and the probability of collision with the assumed covariances."""
+
+    primary: int
+    secondary: int
+    secondary_name: str
+    tca_utc: datetime
+    miss_km: float
+    radial_km: float
+    intrack_km: float
+    crosstrack_km: float
+    rel_speed_km_s: float
+    pc: float
+
+
+@dataclass(frozen=True)
+class ScreenAnswer:
+    """The approaches in time order, the cascade's figures and what the user should know."""
+
+    rows: list[ConjunctionRow]
+    stats: ScreeningStats
+    start_utc: datetime
+    end_utc: datetime
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def object_type(name: str) -> ObjectType:
+    """The object type a catalog name implies (Space-Track naming: ``DEB``, ``R/B``)."""
+    words = name.upper().replace("(", " ").replace(")", " ").split()
+    if "DEB" in words or "DEBRIS" in words:
+        return "debris"
+    if "R/B" in words:
+        return "rocket_body"
+    return "payload"
+
+
+def _primary(req: ScreenRequest, catalog: list[ElementSet]) -> ElementSet:
+    if req.primary_elements is not None:
+        return find_object(read_elements(req.primary_elements, strict=req.strict), None)
+    assert req.primary is not None
+    for el in catalog:
+        if str(el.catalog_number) == req.primary.lstrip("0") or el.name == req.primary:
+            return el
+    raise request_error("primary", f"{req.primary!r} is not in the catalog {req.catalog}")
+
+
+def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
+    """Every approach of the primary and the catalog's objects closer than the threshold
+    (:func:`stationplan.orbit.screening.screen`), with a Pc each."""
+    read = read_elements(req.catalog, strict=req.strict)
+    catalog = list(read.elements)
+    primary = _primary(req, catalog)
+    start = (req.start_utc or primary.epoch_utc).astimezone(UTC)
+    end = start + timedelta(days=req.days)
+    whole, fraction = utc_jd_parts(as_time(start))
+    result = screen(
+        primary,
+        catalog,
+        (float(whole), float(fraction)),
+        req.days * 86400.0,
+        req.threshold_km,
+    )
+    a = result.approaches
+    rows = []
+    for i in range(len(a)):
+        sec = catalog[int(a.secondary[i])]
+        tca = start + timedelta(seconds=float(a.tca_s[i]))
+        covs = []
+        for el, r, v in ((primary, a.r1_km[i], a.v1_km_s[i]), (sec, a.r2_km[i], a.v2_km_s[i])):
+            age_days = abs((tca - el.epoch_utc).total_seconds()) / 86400.0
+            covs.append(
+                rtn_to_inertial(default_covariance_rtn_m2(object_type(el.name), age_days), r, v)
+            )
+        est = pc_2d(
+            a.r1_km[i] * 1e3,
+            a.v1_km_s[i] * 1e3,
+            covs[0],
+            a.r2_km[i] * 1e3,
+            a.v2_km_s[i] * 1e3,
+            covs[1],
+            req.hbr_m,
+        )
+        rows.append(
+            ConjunctionRow(
+                primary=primary.catalog_number,
+                secondary=sec.catalog_number,
+                secondary_name=sec.name,
+                tca_utc=tca,
+                miss_km=float(a.miss_km[i]),
+                radial_km=float(a.rtn_km[i, 0]),
+                intrack_km=float(a.rtn_km[i, 1]),
+                crosstrack_km=float(a.rtn_km[i, 2]),
+                rel_speed_km_s=float(a.rel_speed_km_s[i]),
+                pc=float(est.pc),
+            )
+        )
+    notes = _left_out(result.stats.failed)
+    ages = np.array([abs((start - el.epoch_utc).total_seconds()) / 86400.0 for el in catalog])
+    old = int(np.count_nonzero(ages > 30.0))
+    if old:
+        notes.append(f"{old} element set(s) are more than 30 days from the start: less accurate")
+    return ScreenAnswer(rows, result.stats, start, end, list(read.problems), notes)
+
+
+def _left_out(failed: dict[int, str]) -> list[str]:
+    """One note per SGP4 failure reason: how many objects, and the first catalog numbers."""
+    by_reason: dict[str, list[int]] = {}
+    for number, reason in sorted(failed.items()):
+        by_reason.setdefault(reason, []).append(number)
+    notes = []
+    for reason, numbers in by_reason.items():
+        shown = ", ".join(str(n) for n in numbers[:5])
+        more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
+        notes.append(f"{len(numbers)} object(s) left out ({reason}): {shown}{more}")
+    return notes
