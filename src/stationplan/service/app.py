@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from stationplan import __version__
@@ -22,6 +23,8 @@ from stationplan.service import db
 from stationplan.service.deps import Services
 from stationplan.service.errors import install_error_handlers
 from stationplan.service.limits import BodyLimitMiddleware
+from stationplan.service.pages import STATIC_DIR
+from stationplan.service.pages import router as pages_router
 from stationplan.service.routes import api_router
 from stationplan.service.runner import RunPool, recover_interrupted
 from stationplan.service.security import hasher
@@ -101,4 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(session_router)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
