@@ -291,16 +291,19 @@ def resolve(
             flash(request, f"value: not YAML ({str(exc).splitlines()[0]})")
             return back(f"/proposals/{proposal_id}")
     body = Resolution.model_validate({"field": field, "choice": choice, "value": typed})
-    return _act(
-        request,
-        proposal_id,
-        f"{field} resolved ({choice}).",
-        resolve_conflict,
-        proposal_id,
-        body,
-        session,
-        p,
-    )
+    try:
+        result = resolve_conflict(proposal_id, body, session, p)
+    except ApiError as exc:
+        if exc.status not in (409, 422):
+            raise
+        flash(request, _problems(exc))
+        return back(f"/proposals/{proposal_id}")
+    if result.state == "accepted":
+        flash(request, f"Accepted: version {result.merged_version_id} is the baseline.", "ok")
+    else:
+        left = sum(not c.resolved for c in result.conflicts)
+        flash(request, f"{field} resolved ({choice}); {left} conflict(s) left.", "ok")
+    return back(f"/proposals/{proposal_id}")
 
 
 @router.post("/proposals/{proposal_id}/abort")
