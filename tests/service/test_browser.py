@@ -357,6 +357,13 @@ def test_two_partners_in_the_browser(
     assert "BBB" not in a.page.inner_text("main")
     shots.take(a.page, "ledger-of-aaa")
 
+    # A failed run shows its error.
+    failed = server.world.run("own", status="failed")
+    a.goto(f"/runs/{failed}")
+    assert "The run failed" in a.page.inner_text("#run-error")
+    assert a.page.locator("#report").count() == 0
+    shots.take(a.page, "run-failed")
+
     # The dashboards: baseline, open proposals per partner, last runs.
     a.goto(f"/programmes/{prog}")
     main = a.page.inner_text("main")
@@ -411,6 +418,8 @@ def test_pages_resolve_merge_conflicts_one_by_one(client: TestClient) -> None:
 
     csrf = _signed_in(client, "admin")
     assert client.post(f"/proposals/{first}/accept", data={}).status_code == 403  # no token
+    incomplete = client.post(f"/proposals/{first}/resolve", data={"csrf_token": csrf})
+    assert incomplete.status_code == 422 and "field: Field required" in incomplete.text
     r = client.post(f"/proposals/{first}/accept", data={"csrf_token": csrf})
     assert r.status_code == 200 and "Accepted: version" in r.text
     r = client.post(f"/proposals/{second}/accept", data={"csrf_token": csrf})

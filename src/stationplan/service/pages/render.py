@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
@@ -130,8 +131,8 @@ def error_page(request: Request, exc: ApiError) -> Response:
 
 
 class PageRoute(APIRoute):
-    """A route of the pages: an :class:`ApiError` (404, 403, 401...) becomes an HTML page
-    with the same status instead of the API's JSON."""
+    """A route of the pages: an :class:`ApiError` (404, 403, 401...) or an incomplete form
+    (422) becomes an HTML page with the same status instead of the API's JSON."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -141,6 +142,13 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except ApiError as exc:
                 return error_page(request, exc)
+            except RequestValidationError as exc:
+                problems = [
+                    {"message": f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}"}
+                    for e in exc.errors()
+                ]
+                invalid = ApiError(422, "the form is incomplete", extra={"problems": problems})
+                return error_page(request, invalid)
 
         return page_handler
 
