@@ -108,6 +108,13 @@ def screen_command(
     hbr_m: Annotated[
         float, typer.Option("--hbr-m", help="Combined hard-body radius for the Pc (m).")
     ] = 20.0,
+    all_vs_all: Annotated[
+        bool, typer.Option("--all-vs-all", help="Screen every pair of the catalog (k-d tree).")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: in this process)."),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="A bad record in a file is fatal (default: skip).")
     ] = False,
@@ -117,8 +124,9 @@ def screen_command(
     """Screen a primary against a catalog: every approach closer than the threshold, with TCA,
     miss distance (radial / in-track / cross-track), relative speed and a Pc from assumed
     element-set covariances. A scan with a proven bound: no approach under the threshold is
-    missed. Corrupt catalog records are skipped and counted (fatal with --strict); objects
-    that decay in the span are left out with the reason."""
+    missed. With --all-vs-all, every pair of the catalog (give --start). Corrupt catalog
+    records are skipped and counted (fatal with --strict); objects that decay in the span are
+    left out with the reason."""
     from stationplan.ops.conjunctions import ScreenRequest, screen_catalog
     from stationplan.ops.requests import make_request
     from stationplan.report.tables import conjunctions_text
@@ -128,6 +136,7 @@ def screen_command(
         "primary_elements": "--primary-elements",
         "threshold_km": "--threshold-km",
         "hbr_m": "--hbr-m",
+        "all_vs_all": "--all-vs-all",
     }
     with handled(labels), destination(output) as emit:
         req = make_request(
@@ -140,6 +149,8 @@ def screen_command(
                 "days": days,
                 "threshold_km": threshold_km,
                 "hbr_m": hbr_m,
+                "all_vs_all": all_vs_all,
+                "scheduler": scheduler,
                 "strict": strict,
             },
         )

@@ -9,6 +9,7 @@ element-set age at TCA; it ranks events for screening and is not an operational 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,11 +20,19 @@ from pydantic import Field, model_validator
 
 from stationplan.errors import Problem
 from stationplan.ops.requests import Request, request_error
+from stationplan.ops.risk import connect_scheduler
 from stationplan.orbit.collision import ObjectType, default_covariance_rtn_m2, pc_2d
 from stationplan.orbit.conjunction_files import rtn_to_inertial
 from stationplan.orbit.element_files import find_object, read_elements
-from stationplan.orbit.elements import ElementSet
-from stationplan.orbit.screening import ScreeningStats, screen
+from stationplan.orbit.elements import ElementSet, PortableElements
+from stationplan.orbit.screening import (
+    ALL_VS_ALL_STEP_S,
+    Screening,
+    ScreeningStats,
+    merge_screenings,
+    screen,
+    screen_all,
+)
 from stationplan.orbit.timescale import as_time, utc_jd_parts
 from stationplan.scenario.fields import UtcDatetime
 
@@ -48,11 +57,22 @@ class ScreenRequest(Request):
     days: Annotated[float, Field(gt=0, le=MAX_DAYS)] = 7.0
     threshold_km: Annotated[float, Field(gt=0, le=MAX_THRESHOLD_KM)] = 5.0
     hbr_m: Annotated[float, Field(gt=0, le=1000)] = DEFAULT_HBR_M
+    all_vs_all: bool = False
+    scheduler: str | None = Field(
+        default=None,
+        pattern=r"^(tcp|tls|inproc|ucx)://\S+$|^[\w.-]+:\d{1,5}$",
+        description="Dask scheduler address, e.g. tcp://10.0.0.5:8786 or host:8786.",
+    )
     strict: bool = False
 
     @model_validator(mode="after")
     def _one_primary(self) -> ScreenRequest:
-        if (self.primary is None) == (self.primary_elements is None):
+        if self.all_vs_all:
+            if self.primary is not None or self.primary_elements is not None:
+                raise ValueError("--all-vs-all screens every pair: leave out the primary")
+            if self.start_utc is None:
+                raise ValueError("--all-vs-all needs --start")
+        elif (self.primary is None) == (self.primary_elements is None):
             raise ValueError("give either --primary ID or --primary-elements FILE (one of them)")
         return self
 
@@ -108,32 +128,38 @@ def _primary(req: ScreenRequest, catalog: list[ElementSet]) -> ElementSet:
 
 
 def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
-    """Every approach of the primary and the catalog's objects closer than the threshold
-    (:func:`stationplan.orbit.screening.screen`), with a Pc each."""
+    """Every approach of the primary and the catalog's objects (or, with ``all_vs_all``, of
+    any two objects) closer than the threshold (:mod:`stationplan.orbit.screening`), with a
+    Pc each; on the Dask cluster at ``scheduler`` when one is given (the catalog in chunks of
+    objects, or the span in chunks of time for all-vs-all)."""
     read = read_elements(req.catalog, strict=req.strict)
     catalog = list(read.elements)
-    primary = _primary(req, catalog)
-    start = (req.start_utc or primary.epoch_utc).astimezone(UTC)
+    primary = None if req.all_vs_all else _primary(req, catalog)
+    start_utc = req.start_utc or (primary.epoch_utc if primary else None)
+    assert start_utc is not None
+    start = start_utc.astimezone(UTC)
     end = start + timedelta(days=req.days)
     whole, fraction = utc_jd_parts(as_time(start))
-    result = screen(
-        primary,
-        catalog,
-        (float(whole), float(fraction)),
-        req.days * 86400.0,
-        req.threshold_km,
-    )
+    jd = (float(whole), float(fraction))
+    duration_s = req.days * 86400.0
+    if req.scheduler is not None:
+        result = _distributed(req.scheduler, primary, catalog, jd, duration_s, req.threshold_km)
+    elif primary is None:
+        result = screen_all(catalog, jd, duration_s, req.threshold_km)
+    else:
+        result = screen(primary, catalog, jd, duration_s, req.threshold_km)
     a = result.approaches
     rows = []
     for i in range(len(a)):
+        one = primary if int(a.first[i]) < 0 else catalog[int(a.first[i])]
+        assert one is not None
         sec = catalog[int(a.secondary[i])]
         tca = start + timedelta(seconds=float(a.tca_s[i]))
         covs = []
-        for el, r, v in ((primary, a.r1_km[i], a.v1_km_s[i]), (sec, a.r2_km[i], a.v2_km_s[i])):
+        for el, r, v in ((one, a.r1_km[i], a.v1_km_s[i]), (sec, a.r2_km[i], a.v2_km_s[i])):
             age_days = abs((tca - el.epoch_utc).total_seconds()) / 86400.0
-            covs.append(
-                rtn_to_inertial(default_covariance_rtn_m2(object_type(el.name), age_days), r, v)
-            )
+            cov_rtn = default_covariance_rtn_m2(object_type(el.name), age_days)
+            covs.append(rtn_to_inertial(cov_rtn, r, v))
         est = pc_2d(
             a.r1_km[i] * 1e3,
             a.v1_km_s[i] * 1e3,
@@ -145,7 +171,7 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
         )
         rows.append(
             ConjunctionRow(
-                primary=primary.catalog_number,
+                primary=one.catalog_number,
                 secondary=sec.catalog_number,
                 secondary_name=sec.name,
                 tca_utc=tca,
@@ -158,6 +184,11 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
             )
         )
     notes = _left_out(result.stats.failed)
+    if result.stats.coincident_pairs:
+        notes.append(
+            f"{result.stats.coincident_pairs} pair(s) of objects share one place through the "
+            "span (a docked vehicle given its station's element set): not approaches"
+        )
     ages = np.array([abs((start - el.epoch_utc).total_seconds()) / 86400.0 for el in catalog])
     old = int(np.count_nonzero(ages > 30.0))
     if old:
@@ -176,3 +207,76 @@ def _left_out(failed: dict[int, str]) -> list[str]:
         more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
         notes.append(f"{len(numbers)} object(s) left out ({reason}): {shown}{more}")
     return notes
+
+
+OBJECTS_PER_TASK = 2_000
+"""Catalog objects per task when a primary is screened on a Dask cluster."""
+
+TASKS_ALL_VS_ALL = 16
+"""Spans of time an all-vs-all screening is cut into on a Dask cluster."""
+
+
+def _screen_chunk(
+    primary: PortableElements,
+    chunk: list[PortableElements],
+    jd: tuple[float, float],
+    duration_s: float,
+    threshold_km: float,
+) -> Screening:
+    return screen(
+        primary.element_set(), [p.element_set() for p in chunk], jd, duration_s, threshold_km
+    )
+
+
+def _screen_span(
+    catalog: list[PortableElements],
+    jd: tuple[float, float],
+    duration_s: float,
+    threshold_km: float,
+    intervals: tuple[int, int],
+) -> Screening:
+    return screen_all(
+        [p.element_set() for p in catalog], jd, duration_s, threshold_km, intervals=intervals
+    )
+
+
+def _distributed(
+    address: str,
+    primary: ElementSet | None,
+    catalog: list[ElementSet],
+    jd: tuple[float, float],
+    duration_s: float,
+    threshold_km: float,
+) -> Screening:
+    """The screening on the Dask cluster at ``address``: chunks of objects (a primary) or of
+    time (all-vs-all), merged as if screened in one piece."""
+    portable = [PortableElements.of(e) for e in catalog]
+    with connect_scheduler(address) as client:
+        if primary is not None:
+            offsets = list(range(0, len(portable), OBJECTS_PER_TASK))
+            futures = client.map(
+                _screen_chunk,
+                [PortableElements.of(primary)] * len(offsets),
+                [portable[o : o + OBJECTS_PER_TASK] for o in offsets],
+                [jd] * len(offsets),
+                [duration_s] * len(offsets),
+                [threshold_km] * len(offsets),
+                pure=False,
+            )
+            parts: list[Screening] = client.gather(futures)
+            return merge_screenings(parts, offsets)
+        n_intervals = int(np.ceil(duration_s / ALL_VS_ALL_STEP_S))
+        cuts = np.unique(np.linspace(0, n_intervals, TASKS_ALL_VS_ALL + 1).astype(int))
+        spans = [(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
+        shared = client.scatter(portable, broadcast=True)
+        futures = client.map(
+            _screen_span,
+            [shared] * len(spans),
+            [jd] * len(spans),
+            [duration_s] * len(spans),
+            [threshold_km] * len(spans),
+            spans,
+            pure=False,
+        )
+        parts = client.gather(futures)
+        return merge_screenings(parts)

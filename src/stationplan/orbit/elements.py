@@ -403,3 +403,71 @@ def drag_free(el: ElementSet) -> ElementSet:
         s.nodeo,
     )
     return ElementSet(el.catalog_number, el.name, sat, el.source, el.line, el.kind)
+
+
+@dataclass(frozen=True)
+class PortableElements:
+    """An element set as plain numbers, to send to another process (python-sgp4's ``Satrec``
+    does not pickle): the SGP4 initialisation arguments (AIAA 2006-6753: epoch in days since
+    1949-12-31 00:00 UTC, angles in rad, mean motion in rad/min) and the set's identity."""
+
+    catalog_number: int
+    name: str
+    source: str
+    line: int
+    kind: Literal["tle", "omm"]
+    satnum: int
+    days_1950: float
+    bstar: float
+    ndot: float
+    nddot: float
+    ecco: float
+    argpo: float
+    inclo: float
+    mo: float
+    no_kozai: float
+    nodeo: float
+    opsmode: str
+
+    @classmethod
+    def of(cls, el: ElementSet) -> PortableElements:
+        s = el.satrec
+        return cls(
+            el.catalog_number,
+            el.name,
+            el.source,
+            el.line,
+            el.kind,
+            int(s.satnum),
+            (s.jdsatepoch - 2433281.5) + s.jdsatepochF,
+            float(s.bstar),
+            float(s.ndot),
+            float(s.nddot),
+            float(s.ecco),
+            float(s.argpo),
+            float(s.inclo),
+            float(s.mo),
+            float(s.no_kozai),
+            float(s.nodeo),
+            str(s.operationmode),
+        )
+
+    def element_set(self) -> ElementSet:
+        """The element set again: SGP4 initialised from the same numbers."""
+        sat = Satrec()
+        sat.sgp4init(
+            WGS72,
+            self.opsmode,
+            self.satnum,
+            self.days_1950,
+            self.bstar,
+            self.ndot,
+            self.nddot,
+            self.ecco,
+            self.argpo,
+            self.inclo,
+            self.mo,
+            self.no_kozai,
+            self.nodeo,
+        )
+        return ElementSet(self.catalog_number, self.name, sat, self.source, self.line, self.kind)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,10 +75,12 @@ twice that."""
 
 @dataclass(frozen=True)
 class Approaches:
-    """K close approaches: the secondary's index in the catalog, TCA (s from the start), miss
-    distance (km), the secondary's position relative to the primary in the primary's radial /
-    in-track / cross-track axes (km), relative speed (km/s), and both TEME states at TCA."""
+    """K close approaches: the catalog indices of the first object (-1 for the primary of a
+    primary screening) and of the second, TCA (s from the start), miss distance (km), the
+    second's position relative to the first in the first's radial / in-track / cross-track
+    axes (km), relative speed (km/s), and both TEME states at TCA."""
 
+    first: NDArray[np.int64]
     secondary: NDArray[np.int64]
     tca_s: NDArray[np.float64]
     miss_km: NDArray[np.float64]
@@ -103,6 +106,7 @@ class ScreeningStats:
     intervals_kept: int
     events: int
     failed: dict[int, str]
+    coincident_pairs: int = 0
 
 
 @dataclass(frozen=True)
@@ -292,16 +296,7 @@ def screen(
         )
     rp, vp = prim.r_teme_km[0], prim.v_teme_km_s[0]
     per_chunk = max(1, max_object_epochs // n)
-    found: list[
-        tuple[
-            int,
-            float,
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-        ]
-    ] = []
+    found: list[_Event] = []
     failed: dict[int, str] = {}
     kept_total = 0
     for lo in range(0, len(candidates), per_chunk):
@@ -320,20 +315,19 @@ def screen(
         kept_total += int(obj.size)
         if obj.size == 0:
             continue
-        h = np.diff(t_s)[k]
-        found += _refine(
-            primary,
-            [catalog[idx[o]] for o in obj],
-            [idx[o] for o in obj],
-            dr[obj, k],
-            dv[obj, k],
-            dr[obj, k + 1],
-            dv[obj, k + 1],
-            t_s[k],
-            h,
-            (jd0, fr0),
-            threshold_km,
+        kept_here = _Intervals(
+            firsts=[primary] * int(obj.size),
+            seconds=[catalog[idx[o]] for o in obj],
+            first_index=[-1] * int(obj.size),
+            second_index=[idx[o] for o in obj],
+            dr0=dr[obj, k],
+            dv0=dv[obj, k],
+            dr1=dr[obj, k + 1],
+            dv1=dv[obj, k + 1],
+            t0_s=t_s[k],
+            h_s=np.diff(t_s)[k],
         )
+        found += _refine(kept_here, (jd0, fr0), duration_s, threshold_km)
     approaches = _collect(found)
     stats = ScreeningStats(
         catalog=len(catalog),
@@ -347,62 +341,94 @@ def screen(
     return Screening(approaches, stats)
 
 
+@dataclass(frozen=True)
+class _Event:
+    """One approach found: catalog indices of both objects (-1: the primary), TCA (s) and
+    both TEME states there."""
+
+    first: int
+    second: int
+    tca_s: float
+    r1: NDArray[np.float64]
+    v1: NDArray[np.float64]
+    r2: NDArray[np.float64]
+    v2: NDArray[np.float64]
+
+    @property
+    def miss_km(self) -> float:
+        return float(np.linalg.norm(self.r2 - self.r1))
+
+
+@dataclass(frozen=True)
+class _Intervals:
+    """Kept intervals of object pairs: the objects, their catalog indices, the relative
+    state (second minus first) at both ends, the start (s) and length (s) of each."""
+
+    firsts: list[ElementSet]
+    seconds: list[ElementSet]
+    first_index: list[int]
+    second_index: list[int]
+    dr0: NDArray[np.float64]
+    dv0: NDArray[np.float64]
+    dr1: NDArray[np.float64]
+    dv1: NDArray[np.float64]
+    t0_s: NDArray[np.float64]
+    h_s: NDArray[np.float64]
+
+
 def _refine(
-    primary: ElementSet,
-    secondaries: list[ElementSet],
-    indices: list[int],
-    dr0: NDArray[np.float64],
-    dv0: NDArray[np.float64],
-    dr1: NDArray[np.float64],
-    dv1: NDArray[np.float64],
-    t0_s: NDArray[np.float64],
-    h_s: NDArray[np.float64],
-    start: tuple[float, float],
-    threshold_km: float,
-) -> list[
-    tuple[
-        int,
-        float,
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-    ]
-]:
-    """TCA of each kept interval (module docstring, stage 3); approaches under the threshold."""
+    kept: _Intervals, start: tuple[float, float], end_s: float, threshold_km: float
+) -> list[_Event]:
+    """TCA of each kept interval (module docstring, stage 3); approaches under the threshold.
+    ``end_s``: the end of the span (s from the start)."""
     s = np.linspace(0.0, 1.0, FINE_SAMPLES + 1)
     out = []
-    # Hermite on relative states, per interval length (intervals share the step but the last)
-    for h in np.unique(h_s):
-        sel = np.nonzero(h_s == h)[0]
-        rel = _hermite(dr0[sel], dv0[sel], dr1[sel], dv1[sel], float(h), s)
+    apart = ~_coincident(kept.dr0, kept.dr1)
+    for h in np.unique(kept.h_s):  # intervals share the step but the last
+        sel = np.nonzero((kept.h_s == h) & apart)[0]
+        ends = (kept.dr0[sel], kept.dv0[sel], kept.dr1[sel], kept.dv1[sel], float(h))
+        rel = _hermite(*ends, s)
         dist = np.sqrt(np.einsum("ksj,ksj->ks", rel, rel))
-        s_min = _closest_fraction(
-            dr0[sel], dv0[sel], dr1[sel], dv1[sel], float(h), s[np.argmin(dist, axis=1)]
-        )
-        at = _hermite_at(dr0[sel], dv0[sel], dr1[sel], dv1[sel], float(h), s_min)[0]
-        dmin = np.linalg.norm(at, axis=1)
+        s_min = _closest_fraction(*ends, s[np.argmin(dist, axis=1)])
+        dmin = np.linalg.norm(_hermite_at(*ends, s_min)[0], axis=1)
         best = np.clip(np.rint(s_min * FINE_SAMPLES).astype(int), 0, FINE_SAMPLES)
         margin = max(1.0, 2.0 * float(h) ** 4 * SNAP_MAX_KM_S4 / 384.0)
         for j in np.nonzero(dmin < threshold_km + margin)[0]:
             i = int(sel[j])
-            pair = _Pair(primary, secondaries[i], *start)
-            a = float(t0_s[i] + h * s[max(best[j] - 1, 0)])
-            b = float(t0_s[i] + h * s[min(best[j] + 1, FINE_SAMPLES)])
+            pair = _Pair(kept.firsts[i], kept.seconds[i], *start)
+            t0 = float(kept.t0_s[i])
+            a = t0 + float(h) * float(s[max(best[j] - 1, 0)])
+            b = t0 + float(h) * float(s[min(best[j] + 1, FINE_SAMPLES)])
             try:
-                tca = _tca(pair, a, b, float(t0_s[i]), float(t0_s[i] + h))
+                tca = _tca(pair, a, b, t0, t0 + float(h), end_s)
+                if tca is None:
+                    continue
                 r1, v1, r2, v2 = pair.states(tca)
             except ValueError:  # SGP4 failed for one of the two at that time
                 continue
             if float(np.linalg.norm(r2 - r1)) < threshold_km:
-                out.append((indices[i], tca, r1, v1, r2, v2))
+                out.append(_Event(kept.first_index[i], kept.second_index[i], tca, r1, v1, r2, v2))
     return out
 
 
-def _tca(pair: _Pair, a: float, b: float, lo: float, hi: float) -> float:
+COINCIDENT_KM = 1e-3
+"""Two objects closer than this (km) at both ends of an interval are one object listed twice
+(a vehicle docked to a station is often given the station's element set), not an approach."""
+
+
+def _coincident(dr0: NDArray[np.float64], dr1: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Intervals whose two objects are at the same place at both ends."""
+    d0 = np.linalg.norm(dr0, axis=-1)
+    d1 = np.linalg.norm(dr1, axis=-1)
+    same: NDArray[np.bool_] = (d0 < COINCIDENT_KM) & (d1 < COINCIDENT_KM)
+    return same
+
+
+def _tca(pair: _Pair, a: float, b: float, lo: float, hi: float, end_s: float) -> float | None:
     """The root of the range-rate in [a, b] (around the interpolant's closest point), else in
-    the whole interval [lo, hi]; with no sign change there, the nearer end of the interval
-    (the minimum lies in the neighbouring interval, which finds it)."""
+    the whole interval [lo, hi]. With no sign change there the distance only falls or rises
+    through the interval: its minimum is at an end, which is an approach only at the start or
+    the end of the span (``end_s``); inside the span the neighbouring interval holds it."""
     for x, y in ((a, b), (lo, hi)):
         fx, fy = pair.range_rate(x), pair.range_rate(y)
         if fx <= 0.0 <= fy:
@@ -411,7 +437,11 @@ def _tca(pair: _Pair, a: float, b: float, lo: float, hi: float) -> float:
             if fy == 0.0:
                 return y
             return float(brentq(pair.range_rate, x, y, xtol=1e-4))
-    return lo if pair_distance(pair, lo) < pair_distance(pair, hi) else hi
+    if lo == 0.0 and pair.range_rate(lo) > 0.0:
+        return lo
+    if hi >= end_s and pair.range_rate(hi) < 0.0:
+        return hi
+    return None
 
 
 def pair_distance(pair: _Pair, t_s: float) -> float:
@@ -420,60 +450,30 @@ def pair_distance(pair: _Pair, t_s: float) -> float:
     return float(np.linalg.norm(r2 - r1))
 
 
-def _miss(
-    e: tuple[
-        int,
-        float,
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-    ],
-) -> float:
-    return float(np.linalg.norm(e[4] - e[2]))
-
-
-def _collect(
-    found: list[
-        tuple[
-            int,
-            float,
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-        ]
-    ],
-) -> Approaches:
-    """Events in time order, one per secondary and TCA (adjacent intervals can find the same
-    minimum: kept once, within 1 s)."""
-    found.sort(key=lambda e: (e[0], e[1]))
-    unique: list[
-        tuple[
-            int,
-            float,
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-        ]
-    ] = []
+def _collect(found: list[_Event]) -> Approaches:
+    """Events in time order, one per pair and TCA (adjacent intervals can find the same
+    minimum: kept once, within 1 s, the closer of the two)."""
+    found = sorted(found, key=lambda e: (e.first, e.second, e.tca_s))
+    unique: list[_Event] = []
     for e in found:
-        if unique and unique[-1][0] == e[0] and abs(e[1] - unique[-1][1]) < 1.0:
-            if _miss(e) < _miss(unique[-1]):
+        last = unique[-1] if unique else None
+        if last and (last.first, last.second) == (e.first, e.second) and e.tca_s - last.tca_s < 1:
+            if e.miss_km < last.miss_km:
                 unique[-1] = e
             continue
         unique.append(e)
-    unique.sort(key=lambda e: (e[1], e[0]))
+    unique.sort(key=lambda e: (e.tca_s, e.first, e.second))
     k = len(unique)
-    r1 = np.array([e[2] for e in unique]).reshape(k, 3)
-    v1 = np.array([e[3] for e in unique]).reshape(k, 3)
-    r2 = np.array([e[4] for e in unique]).reshape(k, 3)
-    v2 = np.array([e[5] for e in unique]).reshape(k, 3)
+
+    def stack(name: str) -> NDArray[np.float64]:
+        return np.array([getattr(e, name) for e in unique], dtype=float).reshape(k, 3)
+
+    r1, v1, r2, v2 = stack("r1"), stack("v1"), stack("r2"), stack("v2")
     dr = r2 - r1
     return Approaches(
-        secondary=np.array([e[0] for e in unique], dtype=np.int64),
-        tca_s=np.array([e[1] for e in unique], dtype=float),
+        first=np.array([e.first for e in unique], dtype=np.int64),
+        secondary=np.array([e.second for e in unique], dtype=np.int64),
+        tca_s=np.array([e.tca_s for e in unique], dtype=float),
         miss_km=np.linalg.norm(dr, axis=1),
         rtn_km=rtn_components(r1, v1, dr) if k else np.zeros((0, 3)),
         rel_speed_km_s=np.linalg.norm(v2 - v1, axis=1),
@@ -482,3 +482,158 @@ def _collect(
         r2_km=r2,
         v2_km_s=v2,
     )
+
+
+ALL_VS_ALL_STEP_S = 20.0
+"""Scan step of an all-vs-all screening (s): each sample's neighbour search reaches the
+threshold plus half a step at twice the fastest object's speed (about 165 km in LEO)."""
+
+
+def screen_all(
+    catalog: Sequence[ElementSet],
+    start_jd_utc: tuple[float, float],
+    duration_s: float,
+    threshold_km: float,
+    step_s: float = ALL_VS_ALL_STEP_S,
+    backend: Backend = "auto",
+    max_object_epochs: int = MAX_OBJECT_EPOCHS,
+    intervals: tuple[int, int] | None = None,
+) -> Screening:
+    """Every approach closer than ``threshold_km`` between any two objects of ``catalog``
+    (all-vs-all), with a k-d tree (:class:`scipy.spatial.cKDTree`) at each sample instead of
+    every pair. An interval the bound of stage 2 keeps has an end where the two are closer
+    than ``threshold + vb h / 2`` with ``vb <= 2 v_max + a_max h / 2`` (``v_max`` the fastest
+    object of the sample block), so the pairs within that radius at either end are all the
+    candidates; each is then bounded and refined as in :func:`screen`. ``intervals`` limits
+    the scan to the grid intervals [i0, i1) (to split the work over time)."""
+    from scipy.spatial import cKDTree
+
+    if threshold_km <= 0 or duration_s <= 0 or step_s <= 0:
+        raise ValueError("threshold, duration and step must be positive")
+    jd0, fr0 = float(start_jd_utc[0]), float(start_jd_utc[1])
+    m = len(catalog)
+    n = int(np.ceil(duration_s / step_s)) + 1
+    t_s = np.minimum(np.arange(n) * step_s, duration_s)
+    i0, i1 = intervals if intervals is not None else (0, n - 1)
+    block = max(2, min(i1 - i0 + 1, max_object_epochs // max(m, 1)))
+    found: list[_Event] = []
+    failed: dict[int, str] = {}
+    kept_total = 0
+    coincident: set[int] = set()
+    b0 = i0
+    while b0 < i1:
+        ks = np.arange(b0, min(b0 + block, i1 + 1))
+        res = propagate_sgp4_jd(list(catalog), jd0, fr0 + t_s[ks] / DAY_S, backend=backend)
+        for bad, reason in res.failures().items():
+            failed[catalog[bad].catalog_number] = reason
+        r, v = res.r_teme_km, res.v_teme_km_s
+        speed = np.sqrt(np.einsum("mbk,mbk->mb", v, v))
+        h = float(step_s)
+        v_max = float(np.nanmax(speed)) if np.isfinite(speed).any() else 0.0
+        radius = threshold_km + (2.0 * v_max + A_MAX_KM_S2 * h / 2.0) * h / 2.0
+        near = [_pairs_within(cKDTree, r[:, b], radius, m) for b in range(ks.size)]
+        for b in range(ks.size - 1):
+            codes = np.union1d(near[b], near[b + 1])
+            if codes.size == 0:
+                continue
+            i, j = np.divmod(codes, m)
+            dr0, dr1 = r[j, b] - r[i, b], r[j, b + 1] - r[i, b + 1]
+            dv0, dv1 = v[j, b] - v[i, b], v[j, b + 1] - v[i, b + 1]
+            d = np.stack([np.linalg.norm(dr0, axis=1), np.linalg.norm(dr1, axis=1)], axis=1)
+            sp = np.stack([np.linalg.norm(dv0, axis=1), np.linalg.norm(dv1, axis=1)], axis=1)
+            hk = float(t_s[ks[b] + 1] - t_s[ks[b]])
+            keep = kept_intervals(d, sp, hk, threshold_km)[:, 0]
+            same = _coincident(dr0, dr1)
+            coincident.update(codes[same].tolist())
+            sel = np.nonzero(keep & ~same)[0]
+            kept_total += int(sel.size)
+            if sel.size == 0:
+                continue
+            found += _refine(
+                _Intervals(
+                    firsts=[catalog[int(x)] for x in i[sel]],
+                    seconds=[catalog[int(x)] for x in j[sel]],
+                    first_index=[int(x) for x in i[sel]],
+                    second_index=[int(x) for x in j[sel]],
+                    dr0=dr0[sel],
+                    dv0=dv0[sel],
+                    dr1=dr1[sel],
+                    dv1=dv1[sel],
+                    t0_s=np.full(sel.size, t_s[ks[b]]),
+                    h_s=np.full(sel.size, hk),
+                ),
+                (jd0, fr0),
+                duration_s,
+                threshold_km,
+            )
+        b0 = int(ks[-1])
+    approaches = _collect(found)
+    stats = ScreeningStats(
+        catalog=m,
+        after_band_filter=m,
+        step_s=step_s,
+        samples=i1 - i0 + 1,
+        intervals_kept=kept_total,
+        events=len(approaches),
+        failed=failed,
+        coincident_pairs=len(coincident),
+    )
+    return Screening(approaches, stats)
+
+
+def _pairs_within(
+    tree_type: Any, positions: NDArray[np.float64], radius_km: float, m: int
+) -> NDArray[np.int64]:
+    """Pairs (i < j) of objects closer than ``radius_km`` as codes ``i * m + j`` (sorted);
+    objects without a position (SGP4 failed) take no part."""
+    ok = np.nonzero(np.isfinite(positions).all(axis=1))[0]
+    if ok.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    pairs = tree_type(positions[ok]).query_pairs(radius_km, output_type="ndarray")
+    if pairs.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    a, b = ok[pairs[:, 0]], ok[pairs[:, 1]]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return np.unique(lo.astype(np.int64) * m + hi)
+
+
+def merge_screenings(parts: Sequence[Screening], offsets: Sequence[int] | None = None) -> Screening:
+    """One screening from parts screened apart (chunks of a catalog, with the catalog index of
+    each chunk's first object in ``offsets``; or spans of time, ``offsets`` None): events
+    shifted to catalog indices, the same approach found by two parts kept once, figures
+    summed."""
+    events: list[_Event] = []
+    failed: dict[int, str] = {}
+    for k, part in enumerate(parts):
+        shift = offsets[k] if offsets is not None else 0
+        a = part.approaches
+        for i in range(len(a)):
+            one = int(a.first[i])
+            events.append(
+                _Event(
+                    one if one < 0 else one + shift,
+                    int(a.secondary[i]) + shift,
+                    float(a.tca_s[i]),
+                    a.r1_km[i],
+                    a.v1_km_s[i],
+                    a.r2_km[i],
+                    a.v2_km_s[i],
+                )
+            )
+        failed.update(part.stats.failed)
+    approaches = _collect(events)
+    by_objects = offsets is not None
+    head = parts[0].stats if parts else ScreeningStats(0, 0, 0.0, 0, 0, 0, {})
+    stats = ScreeningStats(
+        catalog=sum(p.stats.catalog for p in parts) if by_objects else head.catalog,
+        after_band_filter=(
+            sum(p.stats.after_band_filter for p in parts) if by_objects else head.after_band_filter
+        ),
+        step_s=head.step_s,
+        samples=head.samples if by_objects else sum(p.stats.samples for p in parts),
+        intervals_kept=sum(p.stats.intervals_kept for p in parts),
+        events=len(approaches),
+        failed=failed,
+        coincident_pairs=sum(p.stats.coincident_pairs for p in parts),
+    )
+    return Screening(approaches, stats)
