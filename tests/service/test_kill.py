@@ -236,9 +236,15 @@ def stored(database_url: str, programme: int) -> dict[str, Any]:
     }
 
 
-def test_a_run_killed_with_its_server_is_failed_on_restart(
-    database_url: str, tmp_path: Path
-) -> None:
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file (the storage tests cover PostgreSQL; one database is enough here, where
+    the time goes to starting processes)."""
+    return f"sqlite:///{tmp_path / 'service.db'}"
+
+
+def test_a_run_killed_with_its_server_is_failed_on_restart(sqlite_url: str, tmp_path: Path) -> None:
+    database_url = sqlite_url
     data_dir = tmp_path / "data"
     runs_dir = data_dir / "runs"
     token = add_admin(database_url, tmp_path)
