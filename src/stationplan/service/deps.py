@@ -1,9 +1,16 @@
 """Request dependencies: the database session, the current user (API token or browser
-session) and CSRF protection of cookie-authenticated changes."""
+session) and CSRF protection of cookie-authenticated changes.
+
+At most :data:`DB_SLOTS` requests hold a database session at once (the others wait on the
+event loop), fewer than the connection pool holds, so taking a connection never waits: a
+worker thread never blocks on the pool while the requests holding its connections wait for a
+worker thread. The user is looked up (and a token verified with argon2) in a worker thread,
+never on the event loop."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -11,6 +18,7 @@ from argon2 import PasswordHasher
 from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from stationplan.service import security
 from stationplan.service.access import Principal
@@ -21,6 +29,9 @@ from stationplan.service.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_USER_KEY = "user_id"
+DB_SLOTS = 12
+"""Requests holding a database session at once: fewer than the connections of the engine's
+pool (SQLAlchemy's 5 + 10 overflow), leaving some for the sessions of the run pool."""
 
 
 @dataclass
@@ -33,6 +44,7 @@ class Services:
     hasher: PasswordHasher
     runs: RunPool
     verified: security.VerifiedTokens = field(default_factory=security.VerifiedTokens)
+    db_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(DB_SLOTS))
 
 
 def services(request: Request) -> Services:
@@ -44,10 +56,12 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-def db_session(svc: ServicesDep) -> Iterator[Session]:
-    """A database session; routes commit what they change, the rest is rolled back."""
-    with svc.sessions() as session:
-        yield session
+async def db_session(svc: ServicesDep) -> AsyncIterator[Session]:
+    """A database session, once one of the :data:`DB_SLOTS` is free; routes commit what they
+    change, the rest is rolled back."""
+    async with svc.db_slots:
+        with svc.sessions() as session:
+            yield session
 
 
 SessionDep = Annotated[Session, Depends(db_session)]
@@ -111,11 +125,11 @@ async def current_principal(request: Request, session: SessionDep, svc: Services
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("expected 'Authorization: Bearer <token>'")
-        return _from_token(session, svc, token.strip())
+        return await run_in_threadpool(_from_token, session, svc, token.strip())
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:
         raise _unauthorized("not signed in: send an API token or sign in at /login")
-    user = session.get(User, int(user_id))
+    user = await run_in_threadpool(session.get, User, int(user_id))
     if user is None:
         request.session.clear()
         raise _unauthorized("the session's user no longer exists")
