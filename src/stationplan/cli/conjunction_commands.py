@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stationplan.cli.common import OutputOption, app, destination, err, handled, warn_all
-from stationplan.ops.choices import PcFormat, PcMethod, TableFormat
+from stationplan.ops.choices import PcFormat, PcMethod, ScreenFormat, TableFormat
 
 if TYPE_CHECKING:
     from stationplan.ops.collision import PcResult
+    from stationplan.ops.conjunctions import ScreenAnswer
 
 JSON_KEYS = ("file", "pc", "method", "miss_m", "rel_speed_m_s", "hbr_m", "repair")
 
@@ -118,18 +122,42 @@ def screen_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="A bad record in a file is fatal (default: skip).")
     ] = False,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
-    output: OutputOption = None,
+    fmt: Annotated[
+        ScreenFormat,
+        typer.Option(
+            "--format",
+            help="Output format: a JSON or CSV table, or one CCSDS CDM (KVN) per approach.",
+        ),
+    ] = ScreenFormat.json,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file; with --format cdm a folder of CDM files (default: standard "
+            "output, CDMs separated by a blank line).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With --format cdm: write into a non-empty folder that holds no stationplan "
+            "output (nothing in it is deleted).",
+        ),
+    ] = False,
 ) -> None:
     """Screen a primary against a catalog: every approach closer than the threshold, with TCA,
     miss distance (radial / in-track / cross-track), relative speed and a Pc from assumed
     element-set covariances. A scan with a proven bound: no approach under the threshold is
     missed. With --all-vs-all, every pair of the catalog (give --start). Corrupt catalog
     records are skipped and counted (fatal with --strict); objects that decay in the span are
-    left out with the reason."""
+    left out with the reason. With --format cdm, one CCSDS Conjunction Data Message (CCSDS
+    508.0-B-1, KVN) per approach, named <primary>_<secondary>_<TCA yyyymmddThhmmss>.cdm in
+    the -o folder: states in GCRF, assumed element-set covariances in RTN, the HBR as a
+    comment; `stationplan pc` reads them back."""
     from stationplan.ops.conjunctions import ScreenRequest, screen_catalog
     from stationplan.ops.requests import make_request
-    from stationplan.report.tables import conjunctions_text
 
     labels = {
         "start_utc": "--start",
@@ -138,7 +166,7 @@ def screen_command(
         "hbr_m": "--hbr-m",
         "all_vs_all": "--all-vs-all",
     }
-    with handled(labels), destination(output) as emit:
+    with handled(labels), _screen_destination(output, fmt, force) as emit:
         req = make_request(
             ScreenRequest,
             {
@@ -163,4 +191,43 @@ def screen_command(
             f"{req.threshold_km:g} km ({answer.start_utc:%Y-%m-%d %H:%M} to "
             f"{answer.end_utc:%Y-%m-%d %H:%M} UTC)"
         )
-        emit(conjunctions_text(answer, fmt))
+        emit(answer)
+
+
+@contextmanager
+def _screen_destination(
+    output: str | None, fmt: ScreenFormat, force: bool
+) -> Iterator[Callable[[ScreenAnswer], None]]:
+    """Where the screening goes, checked before the work: a table to standard output or the
+    ``-o`` file; the CDMs to standard output, or with ``-o`` one CDM file per approach in a
+    folder written whole or not at all (:func:`~stationplan.report.output.output_folder`)."""
+    from stationplan.report.cdm import cdm_file_name, cdm_kvn, cdm_stream
+    from stationplan.report.output import output_folder
+    from stationplan.report.tables import conjunctions_text
+
+    created = datetime.now(UTC)
+    if output is None or fmt is not ScreenFormat.cdm:
+        with destination(output) as emit_text:
+
+            def text(answer: ScreenAnswer) -> None:
+                if fmt is ScreenFormat.cdm:
+                    emit_text(cdm_stream(answer.rows, created))
+                else:
+                    emit_text(conjunctions_text(answer, TableFormat(fmt.value)))
+
+            yield text
+        return
+    with output_folder(output, force=force, label="output") as staging:
+
+        def write(answer: ScreenAnswer) -> None:
+            names: set[str] = set()
+            for row in answer.rows:
+                name = cdm_file_name(row)
+                stem, k = name.removesuffix(".cdm"), 2
+                while name in names:
+                    name, k = f"{stem}_{k}.cdm", k + 1
+                names.add(name)
+                (staging / name).write_text(cdm_kvn(row, created), encoding="utf-8")
+            err().print(f"{len(answer.rows)} CDM file(s) written to {output}")
+
+        yield write

@@ -18,6 +18,7 @@ __all__ = [
     "PcMethod",
     "PropagationModel",
     "RendezvousProfile",
+    "ScreenFormat",
     "TableFormat",
 ]
 
@@ -60,6 +61,14 @@ class TableFormat(StrEnum):
 
     json = "json"
     csv = "csv"
+
+
+class ScreenFormat(StrEnum):
+    """Formats of a screening: a table, or one CCSDS Conjunction Data Message per event."""
+
+    json = "json"
+    csv = "csv"
+    cdm = "cdm"
 
 
 class PcMethod(StrEnum):

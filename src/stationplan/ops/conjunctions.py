@@ -5,6 +5,10 @@ The Pc of an approach found from element sets (which carry no covariance) uses t
 element-set covariances of :func:`stationplan.orbit.collision.default_covariance_rtn_m2`, by
 object type (from the catalog name: ``DEB`` debris, ``R/B`` rocket body, else payload) and
 element-set age at TCA; it ranks events for screening and is not an operational Pc.
+
+Each approach also carries both objects at TCA for a CCSDS Conjunction Data Message (CCSDS
+508.0-B-1): their states rotated from TEME (SGP4's frame, which a CDM cannot name) to GCRS,
+written as GCRF, and the assumed covariances in each object's RTN axes.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from pathlib import Path
 from typing import Annotated
 
 import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
 from stationplan.errors import Problem
 from stationplan.ops.requests import Request, request_error
 from stationplan.ops.risk import connect_scheduler
 from stationplan.orbit.collision import ObjectType, default_covariance_rtn_m2, pc_2d
-from stationplan.orbit.conjunction_files import rtn_to_inertial
+from stationplan.orbit.conjunction_files import rtn_axes, rtn_to_inertial
 from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import ElementSet, PortableElements
+from stationplan.orbit.frames import teme_to_gcrs
 from stationplan.orbit.screening import (
     ALL_VS_ALL_STEP_S,
     Screening,
@@ -36,7 +42,17 @@ from stationplan.orbit.screening import (
 from stationplan.orbit.timescale import as_time, utc_jd_parts
 from stationplan.scenario.fields import UtcDatetime
 
-__all__ = ["ConjunctionRow", "ScreenAnswer", "ScreenRequest", "object_type", "screen_catalog"]
+__all__ = [
+    "PC_METHOD",
+    "STATE_FRAME",
+    "ConjunctionRow",
+    "ObjectAtTca",
+    "ScreenAnswer",
+    "ScreenRequest",
+    "international_designator",
+    "object_type",
+    "screen_catalog",
+]
 
 MAX_DAYS = 30.0
 MAX_THRESHOLD_KM = 200.0
@@ -77,11 +93,42 @@ class ScreenRequest(Request):
         return self
 
 
+STATE_FRAME = "GCRF"
+"""The frame of :class:`ObjectAtTca` states: GCRS axes, rotated from SGP4's TEME (whose
+orientation agrees with GCRF's far below the accuracy of an element set)."""
+
+PC_METHOD = "FOSTER-1992"
+"""The Pc method of :class:`ConjunctionRow` as a CDM names it (Foster & Estes 1992)."""
+
+
+@dataclass(frozen=True)
+class ObjectAtTca:
+    """One object of an approach at TCA: catalog number, name, international designator
+    (``YYYY-NNNP``, None if the element set gives none), position (km) and velocity (km/s)
+    in :data:`STATE_FRAME`, and the assumed 6x6 covariance in its own RTN axes (m^2, m^2/s,
+    m^2/s^2, rows R, T, N, R_DOT, T_DOT, N_DOT): the position block of
+    :func:`~stationplan.orbit.collision.default_covariance_rtn_m2`, the velocity terms zero
+    (an element set says nothing of them, and a 2-D Pc does not use them)."""
+
+    catalog_number: int
+    name: str
+    international_designator: str | None
+    r_km: tuple[float, ...]
+    v_km_s: tuple[float, ...]
+    cov_rtn: tuple[tuple[float, ...], ...]
+
+
 @dataclass(frozen=True)
 class ConjunctionRow:
     """One close approach: catalog numbers, TCA (UTC), miss distance and its radial /
     in-track / cross-track components in the primary's axes (km), relative speed (km/s),
-    and the probability of collision with the assumed covariances."""
+    and the probability of collision with the assumed covariances (:data:`PC_METHOD`,
+    hard-body radius ``hbr_m``).
+
+    For a CDM, ``objects`` holds the primary and the secondary at TCA, and
+    ``rel_position_rtn_m`` / ``rel_velocity_rtn_m_s`` the secondary's position and velocity
+    less the primary's in the primary's RTN axes (m, m/s; both from the ``objects`` states,
+    the velocity an inertial difference)."""
 
     primary: int
     secondary: int
@@ -93,6 +140,10 @@ class ConjunctionRow:
     crosstrack_km: float
     rel_speed_km_s: float
     pc: float
+    hbr_m: float
+    objects: tuple[ObjectAtTca, ObjectAtTca]
+    rel_position_rtn_m: tuple[float, ...]
+    rel_velocity_rtn_m_s: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -149,17 +200,23 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
     else:
         result = screen(primary, catalog, jd, duration_s, req.threshold_km)
     a = result.approaches
+    tcas = [start + timedelta(seconds=float(t)) for t in a.tca_s]
+    if tcas:
+        t = as_time(tcas)
+        r1g, v1g = teme_to_gcrs(a.r1_km, a.v1_km_s, t)
+        r2g, v2g = teme_to_gcrs(a.r2_km, a.v2_km_s, t)
     rows = []
-    for i in range(len(a)):
+    for i, tca in enumerate(tcas):
         one = primary if int(a.first[i]) < 0 else catalog[int(a.first[i])]
         assert one is not None
         sec = catalog[int(a.secondary[i])]
-        tca = start + timedelta(seconds=float(a.tca_s[i]))
         covs = []
+        cov_rtn = []
         for el, r, v in ((one, a.r1_km[i], a.v1_km_s[i]), (sec, a.r2_km[i], a.v2_km_s[i])):
             age_days = abs((tca - el.epoch_utc).total_seconds()) / 86400.0
-            cov_rtn = default_covariance_rtn_m2(object_type(el.name), age_days)
-            covs.append(rtn_to_inertial(cov_rtn, r, v))
+            cov_pos = default_covariance_rtn_m2(object_type(el.name), age_days)
+            cov_rtn.append(cov_pos)
+            covs.append(rtn_to_inertial(cov_pos, r, v))
         est = pc_2d(
             a.r1_km[i] * 1e3,
             a.v1_km_s[i] * 1e3,
@@ -169,6 +226,7 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
             covs[1],
             req.hbr_m,
         )
+        axes = rtn_axes(r1g[i], v1g[i])
         rows.append(
             ConjunctionRow(
                 primary=one.catalog_number,
@@ -181,6 +239,13 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
                 crosstrack_km=float(a.rtn_km[i, 2]),
                 rel_speed_km_s=float(a.rel_speed_km_s[i]),
                 pc=float(est.pc),
+                hbr_m=req.hbr_m,
+                objects=(
+                    _at_tca(one, r1g[i], v1g[i], cov_rtn[0]),
+                    _at_tca(sec, r2g[i], v2g[i], cov_rtn[1]),
+                ),
+                rel_position_rtn_m=_floats(axes.T @ (r2g[i] - r1g[i]) * 1e3),
+                rel_velocity_rtn_m_s=_floats(axes.T @ (v2g[i] - v1g[i]) * 1e3),
             )
         )
     notes = _left_out(result.stats.failed)
@@ -194,6 +259,41 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
     if old:
         notes.append(f"{old} element set(s) are more than 30 days from the start: less accurate")
     return ScreenAnswer(rows, result.stats, start, end, list(read.problems), notes)
+
+
+def _floats(x: NDArray[np.float64]) -> tuple[float, ...]:
+    return tuple(float(v) for v in x)
+
+
+def international_designator(el: ElementSet) -> str | None:
+    """The element set's international designator as a CDM writes it (``1998-067A`` from a
+    TLE's ``98067A``; years 57-99 are 19xx), or None when it gives none."""
+    raw = str(getattr(el.satrec, "intldesg", "") or "").strip()
+    if len(raw) >= 9 and raw[4] == "-" and raw[:4].isdigit() and raw[5:8].isdigit():
+        return raw
+    if len(raw) < 6 or not raw[:5].isdigit():
+        return None
+    yy = int(raw[:2])
+    year = 1900 + yy if yy >= 57 else 2000 + yy
+    return f"{year}-{raw[2:5]}{raw[5:]}"
+
+
+def _at_tca(
+    el: ElementSet,
+    r_km: NDArray[np.float64],
+    v_km_s: NDArray[np.float64],
+    cov_pos: NDArray[np.float64],
+) -> ObjectAtTca:
+    cov = np.zeros((6, 6))
+    cov[:3, :3] = cov_pos
+    return ObjectAtTca(
+        catalog_number=el.catalog_number,
+        name=el.name,
+        international_designator=international_designator(el),
+        r_km=_floats(r_km),
+        v_km_s=_floats(v_km_s),
+        cov_rtn=tuple(_floats(row) for row in cov),
+    )
 
 
 def _left_out(failed: dict[int, str]) -> list[str]:
