@@ -17,7 +17,7 @@ The steps, on a daily grid from the programme start (day 0 at its midnight, UTC)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -150,6 +150,8 @@ class OperationsInputs:
     opportunities: dict[tuple[str, str], dict[int, Opportunity]]
     lifetimes: list[StationLifetime]
     orbits: list[StationOrbit]
+    avoidance_propellant_kg_per_day: dict[str, float] = field(default_factory=dict)
+    """Expected collision-avoidance propellant per station (kg/day), added to its reboosts'."""
 
 
 def _grid(sc: Scenario) -> tuple[datetime, int]:
@@ -218,12 +220,14 @@ def _demand(
     life: StationLifetime | None,
     origin: datetime,
     days: int,
+    avoidance_kg_per_day: float = 0.0,
 ) -> np.ndarray:
     """(C, D) demand per class while the station is crewed: the crew's, the station's
-    (leakage, spares by mass) and its reboost propellant; nothing while uncrewed."""
+    (leakage, spares by mass), its reboost propellant and its expected collision-avoidance
+    propellant; nothing while uncrewed."""
     crewed = crew > 0
     mass = _mass(build, origin, days)
-    prop = _propellant(life, origin, days)
+    prop = _propellant(life, origin, days) + avoidance_kg_per_day
     demand = daily_demand(model, crew, mass * crewed, prop * crewed)
     demand[:, ~crewed] = 0.0
     return demand
@@ -283,7 +287,15 @@ def plan_operations(
                 crew = _crew_actual(members, st.name, origin, days)
             if model is None or not crew.any():
                 continue
-            demand = _demand(model, crew, build, _life(inputs, st.name), origin, days)
+            demand = _demand(
+                model,
+                crew,
+                build,
+                _life(inputs, st.name),
+                origin,
+                days,
+                inputs.avoidance_propellant_kg_per_day.get(st.name, 0.0),
+            )
             demands[st.name] = demand
             if st.name not in initials:
                 initials[st.name] = _initial_stock(sc, demand)
@@ -360,7 +372,15 @@ def _logistics(
     flights = [f for f in manifest.flights if f.station == station]
     crew = _crew_actual(manifest.crew, station, origin, days)
     build = next(b for b in inputs.builds if b.station == station)
-    demand = _demand(model, crew, build, _life(inputs, station), origin, days)
+    demand = _demand(
+        model,
+        crew,
+        build,
+        _life(inputs, station),
+        origin,
+        days,
+        inputs.avoidance_propellant_kg_per_day.get(station, 0.0),
+    )
     reserve_days = sc.consumables.reserve_days
     allocations = allocate_cargo(flights, demand, origin, initial, reserve_days)
     delivered = deliveries_kg(allocations, days)

@@ -58,8 +58,9 @@ DEFAULT_STEP_S = 300.0
 propagation (fewer samples) against the intervals kept (a pad of up to about 2,300 km) and
 the interpolant's error (under 0.3 km per object)."""
 
-MAX_OBJECT_EPOCHS = 2_000_000
-"""Object-epochs propagated at once (about 100 bytes each): memory stays bounded."""
+MAX_OBJECT_EPOCHS = 4_000_000
+"""Object-epochs propagated at once (about 100 bytes each): memory stays bounded (about
+0.5 GB), and a chunk is large enough for the heyoka backend where it is installed."""
 
 FINE_SAMPLES = 64
 """Points of the Hermite interpolant searched per kept interval for its closest point, from

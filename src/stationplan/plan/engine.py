@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from stationplan import __version__
 from stationplan.ops.assembly import StationBuild, build_all
+from stationplan.ops.debris import DAYS_PER_YEAR, StationDebrisRisk, station_debris_risk
 from stationplan.ops.fleet import VehicleCapability, fleet_capabilities
 from stationplan.ops.lifetime import StationLifetime, plan_station_lifetime
 from stationplan.ops.manifest import Opportunity, opportunities
@@ -27,6 +28,7 @@ from stationplan.ops.windows import WindowCache, WindowSeries, profile_of, windo
 from stationplan.plan.compare import compare
 from stationplan.plan.findings import (
     capability_findings,
+    debris_findings,
     find_issues,
     operations_findings,
     orbit_findings,
@@ -37,13 +39,12 @@ from stationplan.program.capabilities import capability_matrix
 from stationplan.program.contributions import partner_summaries
 from stationplan.program.ledger import partnership
 from stationplan.program.worksplit import scenario_work_split
-from stationplan.scenario.loader import LoadedScenario
+from stationplan.scenario.loader import LoadedScenario, debris_catalog
 from stationplan.scenario.models import Scenario
 from stationplan.scenario.variants import Change, change_of_variant, variant_scenario
 
-NOT_YET_BUILT = [
-    "Collision risk against the debris catalog",
-]
+NOT_YET_BUILT: list[str] = []
+"""Parts of a full plan this version does not compute (the report lists them)."""
 
 VARIANT_RISK_RUNS = 200
 """Monte Carlo runs of the risk for each of a scenario's variants (at most the baseline's)."""
@@ -90,7 +91,7 @@ def run_scenario(
     """
     say = progress or (lambda _step: None)
     settings = _Settings(now_utc, risk_runs, risk_seed, scheduler, manifest_time_limit_s)
-    orbital = _orbital_part(loaded.scenario, say)
+    orbital = _orbital_part(loaded.scenario, say, source=loaded.source)
     base = _programme_part(loaded, orbital, settings, say)
     var_settings = replace(settings, risk_runs=min(risk_runs, VARIANT_RISK_RUNS))
     comparisons = []
@@ -124,7 +125,7 @@ def run_change(
         text=loaded.text,
     )
     settings = _Settings(None, risk_runs, DEFAULT_RISK_SEED, None, manifest_time_limit_s)
-    orbital = _orbital_part(bare.scenario, _prefixed(say, "baseline: "))
+    orbital = _orbital_part(bare.scenario, _prefixed(say, "baseline: "), source=bare.source)
     base = _programme_part(bare, orbital, settings, _prefixed(say, "baseline: "))
     var_sc, var_plan = _variant_plan(bare, change, orbital, settings, say, "variant")
     return (
@@ -185,9 +186,12 @@ class _Orbital:
     windows: list[WindowSeries]
     launch_days: dict[tuple[str, str], dict[int, Opportunity]]
     lifetime: list[StationLifetime]
+    debris: list[StationDebrisRisk]
 
 
-def _orbital_part(sc: Scenario, say: Progress, reuse: _Orbital | None = None) -> _Orbital:
+def _orbital_part(
+    sc: Scenario, say: Progress, reuse: _Orbital | None = None, source: str = "<scenario>"
+) -> _Orbital:
     """Assembly, fleet, orbits, launch windows and lifetime; with ``reuse`` (the baseline's,
     for a variant of the same stations and fleet) only the fleet is computed again."""
     if reuse is not None:
@@ -268,7 +272,17 @@ def _orbital_part(sc: Scenario, say: Progress, reuse: _Orbital | None = None) ->
                 summary.in_service_to_utc,
             )
         )
-    return _Orbital(builds, fleet, stations, orbits, ephemerides, windows, launch_days, lifetime)
+    debris: list[StationDebrisRisk] = []
+    if sc.debris is not None:
+        catalog = debris_catalog(sc.debris.catalog_file, source)
+        for st, build, life in zip(sc.stations, builds, lifetime, strict=True):
+            say(f"debris conjunctions of {st.name}")
+            debris.append(
+                station_debris_risk(st, build, catalog, sc.debris, sc.policies, life.isp_s)
+            )
+    return _Orbital(
+        builds, fleet, stations, orbits, ephemerides, windows, launch_days, lifetime, debris
+    )
 
 
 def _programme_part(
@@ -283,7 +297,14 @@ def _programme_part(
     say("findings")
     findings = find_issues(sc, builds, fleet, partners)
     operations = plan_operations(
-        OperationsInputs(sc, builds, orbital.launch_days, lifetime, orbits),
+        OperationsInputs(
+            sc,
+            builds,
+            orbital.launch_days,
+            lifetime,
+            orbits,
+            {d.station: d.propellant_kg_per_year / DAYS_PER_YEAR for d in orbital.debris},
+        ),
         risk_runs=settings.risk_runs,
         risk_seed=settings.risk_seed,
         scheduler=settings.scheduler,
@@ -305,6 +326,7 @@ def _programme_part(
             *operations_findings(operations),
             *capability_findings(capabilities),
             *work_split_findings(work),
+            *debris_findings(orbital.debris),
         ],
         key=lambda f: (f.severity != "warning", f.topic),
     )
@@ -336,6 +358,7 @@ def _programme_part(
         capabilities=capabilities,
         work_split=work,
         partnership=ledger,
+        debris=orbital.debris or None,
         findings=findings,
         not_yet_built=list(NOT_YET_BUILT),
         ground_stations_used=[

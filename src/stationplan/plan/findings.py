@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stationplan.ops.assembly import StationBuild, configuration_at
+from stationplan.ops.debris import StationDebrisRisk
 from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.operations import Operations
@@ -292,3 +293,34 @@ def work_split_findings(split: WorkSplit | None) -> list[Finding]:
             message=f"the work packages cannot be assigned ({split.status}): {why}",
         )
     ]
+
+
+def debris_findings(risks: list[StationDebrisRisk]) -> list[Finding]:
+    """Information on each station's expected avoidance manoeuvres; a warning for a red
+    conjunction no burn up to the search's limit clears."""
+    out: list[Finding] = []
+    for r in risks:
+        out.append(
+            Finding(
+                severity=Severity.INFO,
+                topic="collision risk",
+                message=(
+                    f"{r.station}: {r.encounters_per_year:,.0f} approaches a year under the "
+                    f"screening distance, {r.manoeuvres_per_year:.1f} avoidance manoeuvres a year "
+                    f"expected ({r.red} red, {r.yellow} yellow in {r.screened_days:g} days of "
+                    f"the catalog), {r.propellant_kg_per_year:,.0f} kg of propellant a year"
+                ),
+            )
+        )
+        if r.uncleared:
+            out.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    topic="collision risk",
+                    message=(
+                        f"{r.station}: {r.uncleared} red conjunction(s) that no along-track burn "
+                        "up to 2 m/s clears: a larger manoeuvre or an earlier one is needed"
+                    ),
+                )
+            )
+    return out

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from stationplan.ops.assembly import StationBuild
+from stationplan.ops.debris import StationDebrisRisk
 from stationplan.ops.fleet import VehicleCapability
 from stationplan.ops.lifetime import StationLifetime
 from stationplan.ops.operations import Operations
@@ -157,6 +158,11 @@ class Plan(BaseModel):
         default=None,
         description="Shares agreed and earned, the ledger of utilisation resources per "
         "partner and year, barter, and each partner's spending.",
+    )
+    debris: list[StationDebrisRisk] | None = Field(
+        default=None,
+        description="Each station's conjunctions with tracked objects over a sample span, "
+        "their Pc, avoidance burns, and the manoeuvres and propellant a year they call for.",
     )
     variants: list[WhatIfComparison] = Field(
         default_factory=list,

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from stationplan.errors import Problem, ScenarioError, StationplanInputError
+from stationplan.orbit.element_files import read_elements
+from stationplan.orbit.elements import ElementSet
 from stationplan.scenario.checks import check_scenario
 from stationplan.scenario.messages import format_path, problems_from_validation
-from stationplan.scenario.models import Scenario
+from stationplan.scenario.models import BUILTIN_PREFIX, Scenario
 from stationplan.scenario.variants import change_of_variant, variant_scenario
 from stationplan.scenario.yamlsource import MAX_DOCUMENT_BYTES, PositionedDocument, load_yaml
 
@@ -112,6 +115,17 @@ def validate_document(doc: PositionedDocument, text: str) -> LoadedScenario:
     problems = _variant_problems(scenario, doc)
     if problems:
         raise ScenarioError(problems)
+    if scenario.debris is not None:
+        try:
+            debris_catalog(scenario.debris.catalog_file, source)
+        except StationplanInputError as exc:
+            where = ("debris", "catalog_file")
+            raise ScenarioError(
+                [
+                    Problem(source, p.message, line=doc.line_of(where), field=format_path(where))
+                    for p in exc.problems
+                ]
+            ) from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedScenario(scenario=scenario, source=source, sha256=digest, text=text)
 
@@ -146,6 +160,57 @@ def _variant_problems(scenario: Scenario, doc: PositionedDocument) -> list[Probl
                     )
                 )
     return problems
+
+
+def data_file(name: str, source: str) -> Path:
+    """The file a scenario names: ``builtin:NAME`` one shipped in ``stationplan/scenario/
+    catalogs/`` (``NAME`` with or without its extension), else a path relative to the folder
+    of the scenario file ``source`` (the working directory for a scenario not read from a
+    file)."""
+    if name.startswith(BUILTIN_PREFIX):
+        folder = resources.files("stationplan.scenario").joinpath("catalogs")
+        wanted = name[len(BUILTIN_PREFIX) :]
+        shipped = sorted(
+            str(f.name) for f in folder.iterdir() if f.name.endswith((".3le", ".tle", ".omm"))
+        )
+        for candidate in shipped:
+            if candidate in (wanted, *(wanted + ext for ext in (".3le", ".tle", ".omm"))):
+                return Path(str(folder.joinpath(candidate)))
+        names = ", ".join(BUILTIN_PREFIX + s.rsplit(".", 1)[0] for s in shipped)
+        raise StationplanInputError(
+            Problem(source, f"no built-in catalog {name!r}; the built-in ones are: {names}")
+        )
+    path = Path(name)
+    if not path.is_absolute() and not source.startswith("<"):
+        path = Path(source).parent / path
+    return path
+
+
+@lru_cache(maxsize=8)
+def _read_catalog(path: str, mtime_ns: int, size: int) -> tuple[ElementSet, ...]:
+    result = read_elements(path)
+    return tuple(result.elements)
+
+
+def debris_catalog(name: str, source: str) -> tuple[ElementSet, ...]:
+    """The element sets of the catalog a scenario names (:func:`data_file`); records that
+    cannot be read are skipped; an input error when the file is missing or holds none."""
+    path = data_file(name, source)
+    if not path.is_file():
+        raise StationplanInputError(
+            Problem(
+                source,
+                f"catalog file {str(path)!r} does not exist (relative paths start "
+                "at the scenario file's folder)",
+            )
+        )
+    stat = path.stat()
+    elements = _read_catalog(str(path), stat.st_mtime_ns, stat.st_size)
+    if not elements:
+        raise StationplanInputError(
+            Problem(source, f"catalog file {str(path)!r} holds no readable element set")
+        )
+    return elements
 
 
 def load_scenario(path: str | Path | None = None) -> LoadedScenario:

@@ -878,6 +878,41 @@ class CostSharing(StrEnum):
     EQUAL = "equal"
 
 
+BUILTIN_PREFIX = "builtin:"
+"""Prefix of a data file shipped with stationplan (``stationplan/scenario/catalogs/``)."""
+
+
+class DebrisScreening(StrictModel):
+    """Screening of each station's orbit against a catalog of tracked objects: the encounters
+    of a sample span give the rate of conjunctions, their probability of collision, the
+    avoidance manoeuvres a year they call for and the propellant those take (the thresholds
+    and the screening distance are the policies')."""
+
+    catalog_file: Name = Field(
+        description="TLE/3LE or OMM catalog, relative to the scenario file's folder, or "
+        "'builtin:NAME' for one shipped with stationplan "
+        "(builtin:catalog_330-480km_2022-01-22)."
+    )
+    days: float = Field(
+        default=7.0, gt=0, le=30, description="Span screened from the catalog's epoch (days)."
+    )
+    hard_body_radius_m: float = Field(
+        default=20.0,
+        gt=0,
+        le=500,
+        description="Combined hard-body radius of the station and an object (m).",
+    )
+    avoidance_lead_orbits: float = Field(
+        default=1.5,
+        ge=0.5,
+        le=10,
+        description="Revolutions before the closest approach an avoidance burn is made. A "
+        "half-integer lead adds the largest radial shift (4 dv / n) to the in-track one; the "
+        "radial shift lies in the encounter plane of any approach in the local horizontal, "
+        "the in-track one not when the approach is head-on.",
+    )
+
+
 class Policies(StrictModel):
     """Programme rules the planner applies."""
 
@@ -1008,6 +1043,10 @@ class Scenario(StrictModel):
     work_packages: list[WorkPackage] = Field(
         default_factory=list,
         description="Work to assign to partners (the work split); omit for none.",
+    )
+    debris: DebrisScreening | None = Field(
+        default=None,
+        description="Conjunction screening against a catalog of tracked objects; omit for none.",
     )
     variants: list[Variant] = Field(
         default_factory=list,
