@@ -10,7 +10,9 @@ import pytest
 
 from stationplan.errors import ScenarioError
 from stationplan.ops.assembly import build_all
-from stationplan.ops.debris import DAYS_PER_YEAR, object_type, station_debris_risk
+from stationplan.ops.conjunctions import object_type
+from stationplan.ops.debris import station_debris_risk
+from stationplan.ops.supply import DAYS_PER_YEAR
 from stationplan.scenario import load_scenario, parse_scenario
 from stationplan.scenario.loader import debris_catalog, default_scenario_text
 
@@ -102,3 +104,34 @@ def test_a_catalog_file_is_found_beside_the_scenario(tmp_path: Path) -> None:
     bad.write_text(_with_debris("  catalog_file: empty.3le\n"), encoding="utf-8")
     with pytest.raises(ScenarioError, match="holds no readable element set"):
         load_scenario(bad)
+
+
+def test_red_events_get_burns_and_propellant() -> None:
+    """With the red threshold at 1e-5 (the yellow ones of the week become red), each red event
+    gets the along-track burn that brings it under 1e-5, the altitude change 2 dv / n has the
+    burn's sign, and the propellant a year is the manoeuvres a year times the rocket equation
+    for the mean burn (Isp 300 s)."""
+    import math
+
+    loaded = load_scenario()
+    sc = loaded.scenario
+    assert sc.debris is not None
+    policies = sc.policies.model_copy(
+        update={"pc_maneuver_threshold": 1e-5, "pc_watch_threshold": 1e-6}
+    )
+    catalog = debris_catalog(sc.debris.catalog_file, loaded.source)
+    build = build_all(sc)[1]
+    risk = station_debris_risk(sc.stations[1], build, catalog, sc.debris, policies, 300.0)
+    red = [e for e in risk.events if e.level == "red"]
+    assert red and risk.red == len(red)
+    for e in red:
+        assert e.avoidance_dv_m_s is not None and e.pc_after is not None
+        assert e.pc_after < 1e-5 <= e.pc
+        assert e.altitude_change_km is not None
+        assert math.copysign(1.0, e.altitude_change_km) == math.copysign(1.0, e.avoidance_dv_m_s)
+        assert e.propellant_kg is not None and e.propellant_kg > 0
+    mass = build.steps[-1].station_mass_kg
+    per_burn = mass * (1 - math.exp(-risk.mean_avoidance_dv_m_s / (300.0 * 9.80665)))
+    assert risk.propellant_kg_per_year == pytest.approx(
+        risk.manoeuvres_per_year * per_burn, rel=0.02
+    )

@@ -50,6 +50,7 @@ __all__ = [
     "ScreenAnswer",
     "ScreenRequest",
     "international_designator",
+    "left_out_notes",
     "object_type",
     "screen_catalog",
 ]
@@ -173,7 +174,9 @@ def _primary(req: ScreenRequest, catalog: list[ElementSet]) -> ElementSet:
         return find_object(read_elements(req.primary_elements, strict=req.strict), None)
     assert req.primary is not None
     for el in catalog:
-        if str(el.catalog_number) == req.primary.lstrip("0") or el.name == req.primary:
+        if el.name == req.primary or (
+            req.primary.isdigit() and el.catalog_number == int(req.primary)
+        ):
             return el
     raise request_error("primary", f"{req.primary!r} is not in the catalog {req.catalog}")
 
@@ -248,7 +251,7 @@ def screen_catalog(req: ScreenRequest) -> ScreenAnswer:
                 rel_velocity_rtn_m_s=_floats(axes.T @ (v2g[i] - v1g[i]) * 1e3),
             )
         )
-    notes = _left_out(result.stats.failed)
+    notes = left_out_notes(result.stats.failed)
     if result.stats.coincident_pairs:
         notes.append(
             f"{result.stats.coincident_pairs} pair(s) of objects share one place through the "
@@ -296,7 +299,7 @@ def _at_tca(
     )
 
 
-def _left_out(failed: dict[int, str]) -> list[str]:
+def left_out_notes(failed: dict[int, str]) -> list[str]:
     """One note per SGP4 failure reason: how many objects, and the first catalog numbers."""
     by_reason: dict[str, list[int]] = {}
     for number, reason in sorted(failed.items()):

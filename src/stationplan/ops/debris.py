@@ -25,17 +25,16 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from stationplan.ops.assembly import StationBuild
+from stationplan.ops.conjunctions import left_out_notes, object_type
+from stationplan.ops.supply import DAYS_PER_YEAR
 from stationplan.orbit.avoidance import avoidance
-from stationplan.orbit.collision import ObjectType, default_covariance_rtn_m2, pc_2d
+from stationplan.orbit.collision import default_covariance_rtn_m2, pc_2d
 from stationplan.orbit.conjunction_files import rtn_to_inertial
-from stationplan.orbit.constants import MU_KM3_S2, R_EQ_KM
+from stationplan.orbit.constants import G0_M_S2, MU_KM3_S2, R_EQ_KM
 from stationplan.orbit.elements import ElementSet, from_mean_elements
 from stationplan.orbit.screening import Screening, screen
 from stationplan.orbit.timescale import as_time, utc_jd_parts
 from stationplan.scenario.models import DebrisScreening, Policies, Station
-
-G0_M_S2 = 9.80665
-DAYS_PER_YEAR = 365.25
 
 
 class DebrisEvent(BaseModel):
@@ -55,6 +54,12 @@ class DebrisEvent(BaseModel):
         default=None, description="Along-track burn that clears a red event (+ prograde)."
     )
     pc_after: float | None = None
+    altitude_change_km: float | None = Field(
+        default=None, description="Change of the mean altitude the burn makes (2 dv / n)."
+    )
+    propellant_kg: float | None = Field(
+        default=None, description="Propellant of the burn at the reboost engine's Isp."
+    )
 
 
 class StationDebrisRisk(BaseModel):
@@ -78,16 +83,6 @@ class StationDebrisRisk(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-def object_type(name: str) -> ObjectType:
-    """The object type a catalog name implies (Space-Track naming: ``DEB``, ``R/B``)."""
-    words = name.upper().replace("(", " ").replace(")", " ").split()
-    if "DEB" in words or "DEBRIS" in words:
-        return "debris"
-    if "R/B" in words:
-        return "rocket_body"
-    return "payload"
-
-
 _SCREENED: dict[tuple[object, ...], Screening] = {}
 """Screenings already made in this process, by orbit, catalog, span and distance: stations
 that fly the same band and inclination share one (and a scenario's variants reuse it)."""
@@ -101,7 +96,8 @@ def _screened(
     distance_km: float,
 ) -> Screening:
     s = primary.satrec
-    key = (s.no_kozai, s.inclo, s.ecco, epoch, id(catalog), len(catalog), days, distance_km)
+    content = hash(tuple((e.catalog_number, e.epoch_jd_utc, e.satrec.no_kozai) for e in catalog))
+    key = (s.no_kozai, s.inclo, s.ecco, epoch, content, len(catalog), days, distance_km)
     if key not in _SCREENED:
         if len(_SCREENED) > 16:
             _SCREENED.clear()
@@ -144,6 +140,7 @@ def station_debris_risk(
     a = found.approaches
     n_rad_s = math.sqrt(MU_KM3_S2 / (R_EQ_KM + altitude) ** 3)
     lead_s = cfg.avoidance_lead_orbits * 2.0 * math.pi / n_rad_s
+    mass = build.steps[-1].station_mass_kg if build.steps else build.start_mass_kg
     events: list[DebrisEvent] = []
     for i in range(len(a)):
         sec = catalog[int(a.secondary[i])]
@@ -169,7 +166,7 @@ def station_debris_risk(
             if pc >= policies.pc_watch_threshold
             else "green"
         )
-        dv = pc_after = None
+        dv = pc_after = da_km = burn_kg = None
         if level == "red":
             burn = avoidance(
                 a.r1_km[i],
@@ -183,7 +180,9 @@ def station_debris_risk(
                 policies.pc_maneuver_threshold,
             )
             if burn is not None:
-                dv, pc_after = burn.dv_m_s, burn.pc_after
+                dv, pc_after, da_km = burn.dv_m_s, burn.pc_after, round(burn.da_km, 4)
+                if isp_s is not None:
+                    burn_kg = round(mass * (1.0 - math.exp(-abs(dv) / (isp_s * G0_M_S2))), 2)
         events.append(
             DebrisEvent(
                 secondary=sec.catalog_number,
@@ -198,6 +197,8 @@ def station_debris_risk(
                 level=level,
                 avoidance_dv_m_s=dv,
                 pc_after=pc_after,
+                altitude_change_km=da_km,
+                propellant_kg=burn_kg,
             )
         )
     events.sort(key=lambda e: -e.pc)
@@ -206,8 +207,7 @@ def station_debris_risk(
     per_year = DAYS_PER_YEAR / cfg.days
     manoeuvres = len(red) * per_year
     mean_dv = float(np.mean(cleared)) if cleared else 0.0
-    mass = build.steps[-1].station_mass_kg if build.steps else build.start_mass_kg
-    notes = [f"{n} object(s) left out ({why})" for why, n in _failures(found.stats.failed)]
+    notes = left_out_notes(found.stats.failed)
     if isp_s is None:
         propellant = 0.0
         if red:
@@ -233,11 +233,3 @@ def station_debris_risk(
         isp_s=isp_s,
         notes=notes,
     )
-
-
-def _failures(failed: dict[int, str]) -> list[tuple[str, int]]:
-    """Objects SGP4 gave up on, counted by reason."""
-    counts: dict[str, int] = {}
-    for reason in failed.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return sorted(counts.items())

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from stationplan import __version__
 from stationplan.ops.assembly import StationBuild, build_all
-from stationplan.ops.debris import DAYS_PER_YEAR, StationDebrisRisk, station_debris_risk
+from stationplan.ops.debris import StationDebrisRisk, station_debris_risk
 from stationplan.ops.fleet import VehicleCapability, fleet_capabilities
 from stationplan.ops.lifetime import StationLifetime, plan_station_lifetime
 from stationplan.ops.manifest import Opportunity, opportunities
@@ -24,6 +24,7 @@ from stationplan.ops.station_orbit import (
     analyse_station_orbit,
     station_elements,
 )
+from stationplan.ops.supply import DAYS_PER_YEAR
 from stationplan.ops.windows import WindowCache, WindowSeries, profile_of, window_series
 from stationplan.plan.compare import compare
 from stationplan.plan.findings import (
