@@ -5,11 +5,11 @@ The cascade (after Hoots, Crawford and Roehrich 1984, "An analytic method to det
 close approaches between satellites", Celestial Mechanics 33, 143-158):
 
 1. **Apogee/perigee filter** (Hoots et al.'s first filter): two objects whose radial bands do
-   not come within the threshold cannot meet. The band of an object is its mean perigee and
-   apogee radius (SGP4's mean elements) widened by :data:`BAND_PAD_KM` for the short-periodic
-   terms (the J2 radial oscillation is about 10 km in LEO) and by the decay its element set's
-   mean-motion rate gives between the epoch and the end of the span (with a factor 2 and at
-   least 2 km, since drag varies).
+   not come within the threshold cannot meet. The band of an object runs from the lower of
+   the perigee radii of SGP4's osculating orbits at the start and the end of the span to the
+   higher of their apogee radii (drag only lowers an orbit between the two), widened by
+   :data:`BAND_PAD_KM` for the short-periodic terms (the J2 radial oscillation is about
+   10 km in LEO).
 2. **Time scan with a proven bound.** Both objects are propagated with SGP4 on a grid of step
    ``h``. On an interval [t_k, t_k+1] the relative speed cannot exceed
    ``vb = max(|dv_k|, |dv_k+1|) + a_max h/2`` (each end's relative speed plus the most the
@@ -119,26 +119,33 @@ class Screening:
 
 
 def radial_bands_km(
-    objects: Sequence[ElementSet], end_jd_utc: float
+    objects: Sequence[ElementSet], start_jd_utc: tuple[float, float], duration_s: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Perigee and apogee radius (km) of each object until ``end_jd_utc``, widened as the
-    module docstring says (:data:`BAND_PAD_KM`, decay from the mean-motion rate)."""
+    """Lowest perigee and highest apogee radius (km) of each object over the span, widened by
+    :data:`BAND_PAD_KM`: SGP4's own osculating orbit at the start and at the end of the span
+    (drag only lowers an orbit, so the span's radii lie between those of its ends, give or
+    take the short-periodic terms the pad covers). An object SGP4 cannot propagate at an end
+    gets an unbounded band: the scan decides."""
     n = len(objects)
-    q = np.empty(n)
-    big_q = np.empty(n)
-    for i, el in enumerate(objects):
-        s = el.satrec
-        a_km = float(s.a) * float(s.radiusearthkm)
-        q[i] = (1.0 + float(s.altp)) * float(s.radiusearthkm)
-        big_q[i] = (1.0 + float(s.alta)) * float(s.radiusearthkm)
-        days = max(end_jd_utc - el.epoch_jd_utc, 0.0) * 1.0
-        no_rad_min = float(s.no_kozai)
-        ndot = abs(float(s.ndot))  # rad/min^2
-        # da/a = -(2/3) dn/n over the span; doubled, at least 2 km
-        dn = ndot * (days * 1440.0)
-        decay = 2.0 * (2.0 / 3.0) * a_km * dn / max(no_rad_min, 1e-12)
-        q[i] -= max(decay, 2.0)
-    return q - BAND_PAD_KM, big_q + BAND_PAD_KM
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    jd0, fr0 = start_jd_utc
+    ends = np.array([fr0, fr0 + duration_s / DAY_S])
+    res = propagate_sgp4_jd(list(objects), jd0, ends, backend="sgp4")
+    r = np.linalg.norm(res.r_teme_km, axis=2)
+    v2 = np.einsum("mnk,mnk->mn", res.v_teme_km_s, res.v_teme_km_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = 1.0 / (2.0 / r - v2 / MU_KM3_S2)  # vis-viva
+        h = np.linalg.norm(np.cross(res.r_teme_km, res.v_teme_km_s), axis=2)
+        e = np.sqrt(np.maximum(1.0 - h * h / (MU_KM3_S2 * a), 0.0))
+        perigee = a * (1.0 - e)
+        apogee = a * (1.0 + e)
+    q = np.nanmin(np.where(a > 0, perigee, np.nan), axis=1) - BAND_PAD_KM
+    big_q = np.nanmax(np.where(a > 0, apogee, np.nan), axis=1) + BAND_PAD_KM
+    unknown = ~(np.isfinite(q) & np.isfinite(big_q)) | (res.errors != 0).any(axis=1)
+    q[unknown] = 0.0
+    big_q[unknown] = np.inf
+    return q, big_q
 
 
 def band_overlap(
@@ -280,10 +287,9 @@ def screen(
     if threshold_km <= 0 or duration_s <= 0 or step_s <= 0:
         raise ValueError("threshold, duration and step must be positive")
     jd0, fr0 = float(start_jd_utc[0]), float(start_jd_utc[1])
-    end_jd = jd0 + fr0 + duration_s / DAY_S
     others = [i for i, el in enumerate(catalog) if el.catalog_number != primary.catalog_number]
-    q1, big_q1 = (x[0] for x in radial_bands_km([primary], end_jd))
-    q, big_q = radial_bands_km([catalog[i] for i in others], end_jd)
+    q1, big_q1 = (x[0] for x in radial_bands_km([primary], (jd0, fr0), duration_s))
+    q, big_q = radial_bands_km([catalog[i] for i in others], (jd0, fr0), duration_s)
     keep = band_overlap(q1, big_q1, q, big_q, threshold_km)
     candidates = [others[i] for i in np.nonzero(keep)[0]]
     n = int(np.ceil(duration_s / step_s)) + 1
