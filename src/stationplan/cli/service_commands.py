@@ -58,6 +58,7 @@ def serve(
     """
     import uvicorn
 
+    from stationplan.service import db
     from stationplan.service.app import create_app
 
     with handled():
@@ -68,6 +69,7 @@ def serve(
             data_dir=data_dir,
             run_workers=workers,
         )
+        db.migrate(db.make_engine(settings.database_url))  # a bad database fails here
         application = create_app(settings)
     err().print(f"stationplan service on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="info")

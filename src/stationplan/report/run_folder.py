@@ -129,7 +129,7 @@ def plan_text_to_folder(
     started = time.perf_counter()
     with output_folder(out, label="out") as staging:
         say("validating scenario")
-        loaded = parse_scenario(text, source)
+        loaded = parse_scenario(text, source, local_files=False)
         if risk_runs is None:
             result = engine.run_scenario(loaded, progress=say)
         else:
@@ -162,7 +162,7 @@ def whatif_text_to_folder(
     from stationplan.report.whatif_folder import write_whatif_folder
 
     with output_folder(out, label="out") as staging:
-        loaded = parse_scenario(text, source)
+        loaded = parse_scenario(text, source, local_files=False)
         if risk_runs is None:
             result = run_whatif(loaded, change, progress=progress)
         else:

@@ -70,12 +70,18 @@ def example_scenario_text(name: str) -> str:
     )
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> LoadedScenario:
-    """Validate scenario YAML ``text``; ``source`` names it in error messages."""
-    return validate_document(load_yaml(text, source), text)
+def parse_scenario(
+    text: str, source: str = "<scenario>", *, local_files: bool = True
+) -> LoadedScenario:
+    """Validate scenario YAML ``text``; ``source`` names it in error messages. With
+    ``local_files`` False (a scenario uploaded to a server) the scenario may name only the
+    data files shipped with stationplan (``builtin:``), never a path on the machine."""
+    return validate_document(load_yaml(text, source), text, local_files=local_files)
 
 
-def validate_document(doc: PositionedDocument, text: str) -> LoadedScenario:
+def validate_document(
+    doc: PositionedDocument, text: str, *, local_files: bool = True
+) -> LoadedScenario:
     """Validate a document read from YAML ``text`` (its data and the line of each field path,
     as :func:`~stationplan.scenario.yamlsource.load_yaml` gives) as a scenario.
 
@@ -117,7 +123,16 @@ def validate_document(doc: PositionedDocument, text: str) -> LoadedScenario:
         raise ScenarioError(problems)
     if scenario.debris is not None:
         try:
-            debris_catalog(scenario.debris.catalog_file, source)
+            name = scenario.debris.catalog_file
+            if not local_files and not name.startswith(BUILTIN_PREFIX):
+                raise StationplanInputError(
+                    Problem(
+                        source,
+                        f"{name!r}: a scenario given as text to a server may name only the "
+                        f"catalogs shipped with stationplan ({BUILTIN_PREFIX}NAME)",
+                    )
+                )
+            debris_catalog(name, source)
         except StationplanInputError as exc:
             where = ("debris", "catalog_file")
             raise ScenarioError(

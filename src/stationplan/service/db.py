@@ -10,7 +10,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from stationplan.errors import REQUEST, ArgumentError, Problem
 
 
 def make_engine(database_url: str) -> Engine:
@@ -46,8 +49,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision`` (creating the tables of an empty one)."""
-    command.upgrade(alembic_config(engine), revision)
+    """Upgrade the database to ``revision`` (creating the tables of an empty one); an input
+    error naming ``database_url`` when the database cannot be reached or opened."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except (OperationalError, InterfaceError) as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise ArgumentError(
+            Problem(REQUEST, f"cannot open the database {url}: {reason}", field="database_url")
+        ) from None
 
 
 @contextmanager

@@ -62,7 +62,7 @@ def proposal_text(session: Session, proposal: Proposal, base_text: str) -> str:
 
 def _validate(text: str, source: str) -> None:
     try:
-        parse_scenario(text, source)
+        parse_scenario(text, source, local_files=False)
     except ScenarioError as exc:
         raise input_error(exc, code="invalid_merge") from None
 

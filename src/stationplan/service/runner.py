@@ -14,6 +14,7 @@ import multiprocessing
 import shutil
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from sqlalchemy import update
@@ -76,18 +77,31 @@ class RunPool:
         self._executor().submit(worker_ready)
 
     def submit(self, run_id: int) -> Future[str]:
-        """Queue run ``run_id`` (committed as ``queued``)."""
-        future = self._executor().submit(
-            execute_run, run_id, self.database_url, str(self.data_dir), self.risk_runs
-        )
+        """Queue run ``run_id`` (committed as ``queued``). A pool broken by a worker that died
+        (killed, out of memory) is replaced once; if the run still cannot be queued it is
+        marked failed, never left queued."""
+
+        def queue() -> Future[str]:
+            return self._executor().submit(
+                execute_run, run_id, self.database_url, str(self.data_dir), self.risk_runs
+            )
+
+        try:
+            future = queue()
+        except BrokenProcessPool:
+            with self._lock:
+                broken, self._pool = self._pool, None
+            if broken is not None:
+                broken.shutdown(wait=False, cancel_futures=True)
+            try:
+                future = queue()
+            except (BrokenProcessPool, RuntimeError) as exc:
+                self._fail(run_id, f"the run could not be started: {exc}")
+                raise
         future.add_done_callback(lambda f: self._after(run_id, f))
         return future
 
-    def _after(self, run_id: int, future: Future[str]) -> None:
-        """A worker that died (or was cancelled) leaves its run failed, not running."""
-        if not future.cancelled() and future.exception() is None:
-            return
-        reason = "cancelled" if future.cancelled() else f"worker failed: {future.exception()}"
+    def _fail(self, run_id: int, reason: str) -> None:
         with self.sessions() as s:
             s.execute(
                 update(Run)
@@ -95,6 +109,13 @@ class RunPool:
                 .values(status="failed", error=reason, finished_utc=utc_now())
             )
             s.commit()
+
+    def _after(self, run_id: int, future: Future[str]) -> None:
+        """A worker that died (or was cancelled) leaves its run failed, not running."""
+        if not future.cancelled() and future.exception() is None:
+            return
+        reason = "cancelled" if future.cancelled() else f"worker failed: {future.exception()}"
+        self._fail(run_id, reason)
 
     def shutdown(self) -> None:
         """Stop the processes (queued runs are cancelled and marked failed)."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -48,8 +49,19 @@ def login(
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
     request.session[security.CSRF_SESSION_KEY] = security.new_csrf_token()
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = next if _local_path(next) else "/"
     return RedirectResponse(target, status_code=303)
+
+
+def _local_path(target: str) -> bool:
+    """A path of this site (no scheme, no host, and nothing a browser reads as one: ``//``,
+    ``/\\`` or control characters), the only place a sign-in may send the browser."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(c in target for c in "\\\r\n\t") or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @router.post("/logout", status_code=204)

@@ -8,7 +8,7 @@ half-written artefact is never served.
 
 from __future__ import annotations
 
-import traceback
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -122,7 +122,9 @@ def execute_run(run_id: int, database_url: str, data_dir: str, risk_runs: int) -
     except StationplanInputError as exc:
         error = str(exc)
     except Exception as exc:  # the run fails; the server and its other runs go on
-        error = f"internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+        # the traceback goes to the server's log; the programme's users see the error's kind
+        logging.getLogger(__name__).exception("run %s failed", run_id)
+        error = f"internal error ({type(exc).__name__}); the server's log has the details"
     with sessions() as s:
         row = s.get(Run, run_id)
         if row is not None:

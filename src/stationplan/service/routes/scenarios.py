@@ -40,7 +40,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match")]
 def validated(text: str, source: str) -> str:
     """``text`` if it is a valid scenario; else 422 with every problem (file:line, field)."""
     try:
-        parse_scenario(text, source)
+        parse_scenario(text, source, local_files=False)
     except ScenarioError as exc:
         raise input_error(exc) from None
     return text
