@@ -305,7 +305,7 @@ def test_default_findings(default_plan: Plan) -> None:
     5 deg mask a station is seen within acos(R cos 5 / (R + h)) - 5 = acos(6378.137 x
     0.99619 / 6794.8) - 5 = 20.7 - 5 = 15.7 deg of its ground track, which reaches 51.63 deg:
     up to 67.4 deg N), the manifest is found and the supplies hold. The rest are information
-    (the risk of launch slips and losses)."""
+    (the risk of launch slips and losses, the collision risk from tracked objects)."""
     found = [
         (f.severity, f.topic, f.message)
         for f in default_plan.findings
@@ -313,7 +313,7 @@ def test_default_findings(default_plan: Plan) -> None:
     ]
     assert found == []
     info = {f.topic for f in default_plan.findings if f.severity is Severity.INFO}
-    assert info <= {"risk", "capabilities"}
+    assert info <= {"risk", "capabilities", "collision risk"}
     # the default lists no robotic arm on the ISS: a capability gap, as information
     assert any(
         f.topic == "capabilities" and f.message.startswith("nobody provides robotics on ISS")

@@ -205,7 +205,8 @@ Intergovernmental Agreement (Article 9: utilisation rights derive from the eleme
 def test_iss_2015_ledger_reproduces_the_non_russian_segment_split(iss_2015_plan: Plan) -> None:
     """The ledger of the example that encodes the ISS agreements splits every utilisation
     resource (research crew hours, upmass, downmass, energy) and the common operating cost of
-    each year among the non-Russian partners as the memoranda do, to 0.05 percentage point."""
+    each year among the non-Russian partners as the memoranda do, to 0.05 percentage point
+    (plus the ledger's rounding to 0.1 unit on small totals)."""
     partnership = iss_2015_plan.partnership
     assert partnership is not None
     years = sorted({row.year for row in partnership.ledger})
@@ -222,8 +223,14 @@ def test_iss_2015_ledger_reproduces_the_non_russian_segment_split(iss_2015_plan:
             nrs = {k: getattr(rows[k], resource) for k in NRS_SPLIT_PCT}
             total = sum(nrs.values())
             assert total > 0, (year, resource)
+            # the ledger rounds to 0.1 (h, kg, kWh): allow for it on small totals
+            tolerance = 0.05 + 100 * 2 * 0.05 / total
             for k, pct in NRS_SPLIT_PCT.items():
-                assert 100 * nrs[k] / total == pytest.approx(pct, abs=0.05), (year, resource, k)
+                assert 100 * nrs[k] / total == pytest.approx(pct, abs=tolerance), (
+                    year,
+                    resource,
+                    k,
+                )
         nrs_common = sum(common[k] for k in NRS_SPLIT_PCT)
         assert nrs_common > 0
         for k, pct in NRS_SPLIT_PCT.items():
