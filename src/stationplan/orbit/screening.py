@@ -33,6 +33,7 @@ fraction, as SGP4 takes them (AIAA 2006-6753). Positions are TEME (km), speeds k
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,8 +141,10 @@ def radial_bands_km(
         e = np.sqrt(np.maximum(1.0 - h * h / (MU_KM3_S2 * a), 0.0))
         perigee = a * (1.0 - e)
         apogee = a * (1.0 + e)
-    q = np.nanmin(np.where(a > 0, perigee, np.nan), axis=1) - BAND_PAD_KM
-    big_q = np.nanmax(np.where(a > 0, apogee, np.nan), axis=1) + BAND_PAD_KM
+    with warnings.catch_warnings():  # an object SGP4 cannot propagate at all is all-NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanmin(np.where(a > 0, perigee, np.nan), axis=1) - BAND_PAD_KM
+        big_q = np.nanmax(np.where(a > 0, apogee, np.nan), axis=1) + BAND_PAD_KM
     unknown = ~(np.isfinite(q) & np.isfinite(big_q)) | (res.errors != 0).any(axis=1)
     q[unknown] = 0.0
     big_q[unknown] = np.inf
