@@ -153,3 +153,19 @@ def test_all_vs_all_finds_what_each_primary_screening_finds(catalog: list[Elemen
     assert [p[:2] for p in a] == [p[:2] for p in b]
     for x, y in zip(a, b, strict=True):
         assert abs(x[2] - y[2]) < 1e-3, (x, y)
+
+
+def test_no_backend_returns_a_state_after_an_objects_decay(catalog: list[ElementSet]) -> None:
+    """COSMOS 1408 DEB 49654 decays within the hour from 2022-01-23 (SGP4 error 6): neither
+    backend returns a position for it afterwards (heyoka's SGP4 may give wild states without
+    an error code there), so a screening never meets a phantom object."""
+    from stationplan.orbit.propagate import heyoka_available
+
+    deb = next(e for e in catalog if e.catalog_number == 49654)
+    fr = np.arange(0.0, 3601.0, 20.0) / 86400.0
+    for backend in ("sgp4", "heyoka") if heyoka_available() else ("sgp4",):
+        res = propagate_sgp4_jd([deb] * 20000, START_JD[0], fr, backend=backend)  # type: ignore[arg-type]
+        speed = np.linalg.norm(res.v_teme_km_s, axis=2)
+        assert res.errors.any(), backend
+        assert not (speed > 20.0).any(), backend
+        assert np.isnan(res.r_teme_km[res.errors != 0]).all(), backend

@@ -29,6 +29,10 @@ from stationplan.orbit.timescale import utc_jd_parts
 
 Backend = Literal["auto", "sgp4", "heyoka"]
 
+MAX_SPEED_KM_S = 100.0
+"""A state faster than this (km/s) is no orbit about the Earth: it is marked failed with SGP4's
+code 6 (decayed), as python-sgp4 marks the epochs after an object's decay."""
+
 # Below this many object-epochs the heyoka JIT build (~0.1 s) costs more than it saves.
 HEYOKA_MIN_WORK = 2_000_000
 
@@ -150,6 +154,10 @@ def propagate_sgp4_jd(
             r[idx], v[idx], e[idx] = ri, vi, ei
             del ri, vi
             used.append(name)
+    with np.errstate(invalid="ignore"):
+        wild = np.einsum("mnk,mnk->mn", v, v) > MAX_SPEED_KM_S**2
+    if wild.any():  # past an object's decay heyoka can return such states without an error
+        e = np.where(wild & (e == 0), np.uint8(6), e)
     failed = e != 0
     if failed.any():
         r[failed] = np.nan
