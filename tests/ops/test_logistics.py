@@ -370,3 +370,32 @@ def test_reserve_kept_until_the_crew_leaves() -> None:
     balance = mass_balance(demand, deliveries_kg(allocations, 30), np.zeros(C), 5.0)
     assert balance.first_breach_day()[FOOD] is None
     assert allocations[0].kg_by_class[SupplyClass.FOOD] == pytest.approx(250.0, abs=1e-3)
+
+
+def test_gap_counts_a_dip_below_reserve_that_a_later_flight_of_the_period_makes_good() -> None:
+    """Water 10 kg/day for 90 days from 1 Jan 2030 (all Q1), reserve 1 day (10 kg). Flights of
+    300 kg on day 0 and day 40. Stock 300 - 10 (d + 1) until day 39: it falls below the 10 kg
+    reserve on day 29 (stock 0) and reaches -100 on day 39, 110 kg below reserve; the day-40
+    flight lifts it back and the quarter ends at 600 - 900 = -300, 310 kg below: one gap of
+    310 kg (the deepest). With the second flight at 900 kg the quarter ends at +300, above
+    reserve, yet the reserve was broken by 110 kg on day 39: one gap of 110 kg in Q1 (a
+    quarter-end reading alone misses it)."""
+    demand = only({WATER: 10.0}, 90)
+    for second_kg, expected_kg in ((300.0, 310.0), (900.0, 110.0)):
+        fl = [flight("A", 0, pressurized_kg=300.0), flight("B", 40, pressurized_kg=second_kg)]
+        alloc = allocate_cargo(fl, demand, START, np.zeros(C), reserve_days=1.0)
+        bal = mass_balance(demand, deliveries_kg(alloc, 90), np.zeros(C), reserve_days=1.0)
+        gaps = gap_report(bal, START, "quarter")
+        assert [(g.period, g.supply_class) for g in gaps] == [("2030-Q1", SupplyClass.WATER)]
+        assert gaps[0].kg == pytest.approx(expected_kg, abs=1e-6)
+
+
+def test_a_shortfall_lasting_two_quarters_is_listed_in_both_at_its_depth() -> None:
+    """Water 10 kg/day for 180 days from 1 Jan 2030, no reserve, 450 kg on day 0: the stock is
+    450 - 10 (d + 1), below zero from day 45; at the end of Q1 (day 89) -450, at the end of Q2
+    (day 179) -1,350: gaps of 450 kg in Q1 and 1,350 kg in Q2."""
+    demand = only({WATER: 10.0}, 180)
+    alloc = allocate_cargo([flight("A", 0, pressurized_kg=450.0)], demand, START, np.zeros(C), 0.0)
+    bal = mass_balance(demand, deliveries_kg(alloc, 180), np.zeros(C), 0.0)
+    gaps = gap_report(bal, START, "quarter")
+    assert [(g.period, round(g.kg, 6)) for g in gaps] == [("2030-Q1", 450.0), ("2030-Q2", 1350.0)]

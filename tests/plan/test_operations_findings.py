@@ -22,7 +22,7 @@ def test_gaps_deficits_and_risk_are_reported() -> None:
     assert ops is not None
     by_topic = {f.topic: f for f in operations_findings(ops)}
     # gaps: food 80 + 10 kg, water 5 kg (ops_plan's logistics)
-    assert by_topic["logistics"].message.endswith("(food 90 kg, water 5 kg short)")
+    assert by_topic["logistics"].message.endswith("(food up to 80 kg, water up to 5 kg short)")
     assert by_topic["logistics"].severity is Severity.WARNING
     assert "negative energy balance" in by_topic["power"].message
     assert by_topic["risk"].severity is Severity.INFO

@@ -119,8 +119,8 @@ def test_class_summary_and_gap_tables(rich: Plan) -> None:
     assert summary.rows[0][:3] == ["water", "never", "12.5"]
     assert summary.rows[1][:2] == ["food", "2025-02-05"] and summary.row_class(1) == "warning"
     gaps = ro.gap_table(lg)
-    assert gaps.headers == ["period", "food kg", "water kg", "total kg"]
-    assert gaps.rows == [["2025-Q1", "80", "—", "80"], ["2025-Q2", "10", "5", "15"]]
+    assert gaps.headers == ["period", "food kg", "water kg"]
+    assert gaps.rows == [["2025-Q1", "80", "—"], ["2025-Q2", "10", "5"]]
 
 
 def test_power_figure_and_deficits(rich: Plan) -> None:

@@ -238,29 +238,33 @@ def capacity_vs_demand(
 
 
 class Gap(BaseModel):
-    """Demand of a class in a period that the fleet's deliveries leave below reserve."""
+    """A period in which the stock of a class falls below its reserve."""
 
     period: str = Field(description="Month 'YYYY-MM' or quarter 'YYYY-Qn'.")
     supply_class: SupplyClass
-    kg: float = Field(description="Mass the fleet cannot carry in time (kg).")
+    kg: float = Field(
+        description="The deepest shortfall below reserve on any day of the period (kg): the "
+        "mass that should have been aboard by that day and was not."
+    )
 
 
 def gap_report(balance: MassBalance, start_utc: datetime, period: Period = "quarter") -> list[Gap]:
-    """Per period and class, the growth of the shortfall below reserve over the period (kg).
+    """Per period and class, the deepest shortfall below reserve on any day of the period (kg).
 
-    The shortfall at the end of a period less the shortfall at the end of the one before it is
-    the mass that should have arrived by then to keep the reserve and did not; periods where
-    it shrinks or stays at zero are not listed.
+    Every period in which the stock of a class is below its reserve on some day is listed, a
+    dip that a later flight of the same period makes good included; a shortfall that lasts
+    several periods is listed in each (the same kilograms, not new ones, so the periods' figures
+    do not add up).
     """
     below = balance.below_reserve_kg
     n_days = below.shape[1]
     labels = period_labels(start_utc, n_days, period)
     ends = np.flatnonzero(np.append(labels[1:] != labels[:-1], True))  # last day of each
-    at_end = below[:, ends]
-    growth = np.diff(at_end, axis=1, prepend=0.0)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    deepest = np.maximum.reduceat(below, starts, axis=1)
     return [
-        Gap(period=str(labels[ends[j]]), supply_class=c, kg=float(growth[i, j]))
+        Gap(period=str(labels[ends[j]]), supply_class=c, kg=float(deepest[i, j]))
         for j in range(ends.size)
         for i, c in enumerate(UPMASS_CLASSES)
-        if growth[i, j] > TOLERANCE_KG
+        if deepest[i, j] > TOLERANCE_KG
     ]

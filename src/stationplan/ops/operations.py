@@ -89,7 +89,9 @@ class StationLogistics(BaseModel):
     crew_aboard: list[float] = Field(description="Crew aboard on each sample day.")
     classes: list[ClassStock]
     summaries: list[ClassBalance]
-    gaps: list[Gap] = Field(description="Per quarter, kg of a class the flights did not carry.")
+    gaps: list[Gap] = Field(
+        description="Per quarter and class, the deepest shortfall below reserve (kg)."
+    )
     allocations: list[FlightAllocation]
     trash_removed_kg: float
     trash_left_kg: float = Field(description="Trash aboard at the end (kg).")

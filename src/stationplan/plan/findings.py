@@ -228,9 +228,9 @@ def operations_findings(ops: Operations) -> list[Finding]:
     for log in ops.logistics:
         short: dict[str, float] = {}
         for gap in log.gaps:
-            short[str(gap.supply_class)] = short.get(str(gap.supply_class), 0.0) + gap.kg
+            short[str(gap.supply_class)] = max(short.get(str(gap.supply_class), 0.0), gap.kg)
         if short:
-            worst = ", ".join(f"{name} {kg:,.0f} kg" for name, kg in sorted(short.items()))
+            worst = ", ".join(f"{name} up to {kg:,.0f} kg" for name, kg in sorted(short.items()))
             found.append(
                 Finding(
                     severity=Severity.WARNING,

@@ -830,20 +830,15 @@ def class_summary_table(logistics: StationLogistics) -> Table:
 
 
 def gap_table(logistics: StationLogistics) -> Table:
-    """The gap report as periods x classes (kg the flights did not carry in time); only the
-    classes and periods with a gap."""
+    """The gap report as periods x classes (the deepest shortfall below reserve in each period,
+    kg); only the classes and periods with a gap."""
     classes = list(dict.fromkeys(str(g.supply_class) for g in logistics.gaps))
     periods = list(dict.fromkeys(g.period for g in logistics.gaps))
     kg = {(g.period, str(g.supply_class)): g.kg for g in logistics.gaps}
-    rows = [
-        [p]
-        + [num(kg[(p, c)]) if (p, c) in kg else EMPTY for c in classes]
-        + [num(sum(kg.get((p, c), 0.0) for c in classes))]
-        for p in periods
-    ]
+    rows = [[p] + [num(kg[(p, c)]) if (p, c) in kg else EMPTY for c in classes] for p in periods]
     return Table(
-        ["period"] + [f"{class_label(c)} kg" for c in classes] + ["total kg"],
-        [False] + [True] * (len(classes) + 1),
+        ["period"] + [f"{class_label(c)} kg" for c in classes],
+        [False] + [True] * len(classes),
         rows,
     )
 
