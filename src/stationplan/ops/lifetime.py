@@ -10,7 +10,7 @@ transferable propellant at the maximum flight rate) is the budget the plan is ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,15 +19,27 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from stationplan.errors import ArgumentError
 from stationplan.ops.assembly import StationBuild
 from stationplan.ops.ephemeris import WeatherRequest
-from stationplan.ops.requests import field_type, request_error
+from stationplan.ops.requests import cli_label, field_type, request_error
 from stationplan.orbit.constants import REENTRY_ALTITUDE_KM, ephemeris_gap
 from stationplan.orbit.decay import DecayModel, DragBody, StepSchedule, propagate_decay
+from stationplan.orbit.decay_fit import (
+    MIN_SPAN_DAYS,
+    MIN_SPAN_SETS,
+    OUTLIER_KM,
+    BallisticFit,
+    Span,
+    clean_history,
+    fit_ballistic,
+    fit_span,
+)
 from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import (
     DEFAULT_DRAG_COEFFICIENT,
     ElementSet,
+    OrbitSummary,
     drag_area_m2_from_bstar,
     summarize,
 )
@@ -277,8 +289,9 @@ else:
 
 
 class LifetimeRequest(WeatherRequest):
-    """Decay of one object of an element file from its epoch over ``days``; with ``band_km``
-    the band is held by reboosts of an engine of ``thrust_n`` and ``isp_s``."""
+    """Decay of one object of an element file from its (latest) epoch over ``days``; with
+    ``band_km`` the band is held by reboosts of an engine of ``thrust_n`` and ``isp_s``.
+    ``fit_days``: the longest span of the object's element history its drag is fitted to."""
 
     elements_file: Path
     object_id: str | None = None
@@ -288,6 +301,7 @@ class LifetimeRequest(WeatherRequest):
     isp_s: IspS | None = Field(default=None, validate_default=True)
     thrust_n: ThrustN = DEFAULT_THRUST_N
     area_m2: float | None = Field(default=None, gt=0, le=20_000)
+    fit_days: float = Field(default=30.0, gt=0, le=3660)
 
     @field_validator("band_km", mode="before")
     @classmethod
@@ -327,6 +341,53 @@ class LifetimeRequest(WeatherRequest):
 
 
 @dataclass(frozen=True)
+class DragFit:
+    """C_D A / m fitted to the object's own decay (:mod:`stationplan.orbit.decay_fit`).
+
+    ``ballistic_m2_kg`` C_D A / m (m^2/kg) and its 1-sigma ``sigma_m2_kg``; the span fitted,
+    ``span_start_utc`` to ``span_end_utc`` with ``span_sets`` element sets (of
+    ``history_sets`` distinct epochs of the object in the file); ``residual_rms_km`` observed
+    minus fitted mean altitude; ``observed_decay_km`` (straight line through the sets) and
+    ``fitted_decay_km`` (the model) over the span.
+    """
+
+    ballistic_m2_kg: float
+    sigma_m2_kg: float
+    span_start_utc: datetime
+    span_end_utc: datetime
+    span_sets: int
+    history_sets: int
+    residual_rms_km: float
+    observed_decay_km: float
+    fitted_decay_km: float
+
+
+@dataclass(frozen=True)
+class LifetimeInterval:
+    """The prediction again at C_D A / m minus and plus one sigma of the fit.
+
+    ``ballistic_low_m2_kg`` / ``ballistic_high_m2_kg`` the coefficients used (the low one at
+    least 1 % of the fitted one); ``mean_altitude_high_km`` / ``mean_altitude_low_km`` the
+    daily samples (km, at the answer's ``sample_times_utc``; NaN after a re-entry) of the
+    slower (low coefficient) and the faster (high coefficient) decay; ``reentry_late_utc`` /
+    ``reentry_early_utc`` their re-entries (None: none in the span); ``reboosts_low`` /
+    ``reboosts_high`` and ``propellant_low_kg`` / ``propellant_high_kg`` the reboosts of a
+    band held at the low / high coefficient.
+    """
+
+    ballistic_low_m2_kg: float
+    ballistic_high_m2_kg: float
+    mean_altitude_high_km: NDArray[np.float64]
+    mean_altitude_low_km: NDArray[np.float64]
+    reentry_late_utc: datetime | None
+    reentry_early_utc: datetime | None
+    reboosts_low: int
+    reboosts_high: int
+    propellant_low_kg: float
+    propellant_high_kg: float
+
+
+@dataclass(frozen=True)
 class LifetimeAnswer:
     """The altitude history and what shaped it."""
 
@@ -345,37 +406,62 @@ class LifetimeAnswer:
     reentry_utc: datetime | None
     infeasible_reason: str | None
     infeasible_at_utc: datetime | None
+    fit: DragFit | None = None
+    """C_D A / m fitted to the object's history, when the area came from it."""
+    interval: LifetimeInterval | None = None
+    """The prediction at the fit's coefficient -+ 1 sigma."""
+    notes: tuple[str, ...] = ()
 
 
-def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
-    """Free decay (NRLMSIS orbit-averaged model) or altitude keeping over the request's span.
+def _history(sets: list[ElementSet], chosen: ElementSet) -> list[ElementSet]:
+    """The element sets of ``chosen``'s object, one per epoch (the later in the file wins),
+    in epoch order."""
+    by_epoch = {
+        round(e.epoch_jd_utc, 8): e for e in sets if e.catalog_number == chosen.catalog_number
+    }
+    return [by_epoch[k] for k in sorted(by_epoch)]
 
-    The drag area comes from the element set's B* for the given mass (C_D 2.2, Vallado 2013
-    eq. 9-42) unless ``area_m2`` is given. Mean altitude = mean semi-major axis - 6378.137 km.
-    """
-    el = find_object(read_elements(req.elements_file), req.object_id)
-    summary = summarize(el)
-    start = summary.epoch_utc
-    end = start + timedelta(days=req.days)
-    gap = ephemeris_gap(start, end)
-    if gap is not None:
-        raise request_error("days", f"the span from the element epoch {gap}")
-    mass = req.mass_kg if req.mass_kg is not None else DEFAULT_MASS_KG
-    cd = DEFAULT_DRAG_COEFFICIENT
-    if req.area_m2 is not None:
-        area, source = req.area_m2, "given"
-    else:
-        if el.satrec.bstar <= 0:
-            raise request_error(
-                "area_m2",
-                f"the element set's B* is {el.satrec.bstar:g}: no drag area can be inferred; "
-                "give the area (and the mass)",
-            )
-        area = drag_area_m2_from_bstar(float(el.satrec.bstar), mass, cd)
-        source = f"B* {el.satrec.bstar:g} with mass {mass:g} kg and C_D {cd:g}"
-    model = DecayModel(
-        summary.inclination_deg, DragBody(mass, area, cd), req.space_weather_series()
+
+def _fit_history(
+    history: list[ElementSet], model: DecayModel, fit_days: float
+) -> tuple[BallisticFit, Span, int] | None:
+    """C_D A / m fitted to the most recent reboost-free span of ``history`` (at most
+    ``fit_days`` long), the span (indices into the cleaned history) and the number of sets
+    kept; None when no span is long enough."""
+    summaries = [summarize(e) for e in history]
+    jd = np.array([e.epoch_jd_utc for e in history])
+    alt = np.array([s.mean_altitude_km for s in summaries])
+    keep = clean_history(jd, alt)
+    jd, alt = jd[keep], alt[keep]
+    kept = [s for s, k in zip(summaries, keep.tolist(), strict=True) if k]
+    span = fit_span(jd, alt, fit_days)
+    if span is None:
+        return None
+    first = kept[span.first]
+    fit = fit_ballistic(
+        model,
+        first.epoch_utc,
+        jd[span.first : span.last + 1] - jd[span.first],
+        alt[span.first : span.last + 1],
+        first.raan_deg,
     )
+    return fit, span, len(kept)
+
+
+@dataclass(frozen=True)
+class _Run:
+    altitude_km: NDArray[np.float64]
+    day_s: NDArray[np.float64]
+    reboosts: tuple[Reboost, ...]
+    reentry_utc: datetime | None
+    infeasible_reason: str | None
+    infeasible_at_utc: datetime | None
+
+
+def _run(
+    req: LifetimeRequest, model: DecayModel, start: datetime, end: datetime, summary: OrbitSummary
+) -> _Run:
+    """Free decay or altitude keeping of ``model`` from ``start`` to ``end``."""
     reboosts: tuple[Reboost, ...] = ()
     reentry = infeasible_at = None
     infeasible = None
@@ -399,7 +485,131 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
         reboosts = keep.reboosts
         infeasible, infeasible_at = keep.infeasible_reason, keep.infeasible_at_utc
     day_s, altitude = hist.daily_km()
-    keep_rows = ~np.isnan(altitude)
+    return _Run(altitude, day_s, reboosts, reentry, infeasible, infeasible_at)
+
+
+def _no_area(bstar: float, history_sets: int, fit_days: float) -> ArgumentError:
+    why = (
+        "and the file holds a single element set of the object, so there is no history to "
+        "fit the drag to"
+        if history_sets < 2
+        else f"and its {history_sets} element sets hold no reboost-free span of at least "
+        f"{MIN_SPAN_DAYS:g} days and {MIN_SPAN_SETS} sets within the last {fit_days:g} days "
+        "of a span to fit the drag to"
+    )
+    return request_error(
+        "area_m2",
+        f"the element set's B* is {bstar:g}: no drag area can be inferred from it, {why}; "
+        f"give the drag area ({cli_label('area_m2')}, and the mass), or an element file "
+        f"holding the object's history (its decay is fitted over {cli_label('fit_days')} "
+        "days)",
+    )
+
+
+def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
+    """Free decay (NRLMSIS orbit-averaged model) or altitude keeping over the request's span.
+
+    The prediction starts from the object's latest element set in the file. The drag comes
+    from, in this order: ``area_m2`` if given; with a history of the object in the file (two
+    or more epochs), C_D A / m fitted to the decay of its most recent reboost-free span of at
+    most ``fit_days`` (:mod:`stationplan.orbit.decay_fit`), with the prediction repeated at
+    the coefficient -+ 1 sigma (``interval``); else the element set's B* for the given mass
+    (C_D 2.2, Vallado 2013 eq. 9-42). A B* of zero or below with neither an area nor a
+    history is a bad request naming ``area_m2``. Mean altitude = mean semi-major axis -
+    6378.137 km.
+    """
+    result = read_elements(req.elements_file)
+    history = _history(result.elements, find_object(result, req.object_id))
+    el = history[-1]
+    summary = summarize(el)
+    start = summary.epoch_utc
+    end = start + timedelta(days=req.days)
+    gap = ephemeris_gap(start, end)
+    if gap is not None:
+        raise request_error("days", f"the span from the element epoch {gap}")
+    mass = req.mass_kg if req.mass_kg is not None else DEFAULT_MASS_KG
+    cd = DEFAULT_DRAG_COEFFICIENT
+    weather = req.space_weather_series()
+    model = DecayModel(summary.inclination_deg, DragBody(mass, 1.0, cd), weather)
+    bstar = float(el.satrec.bstar)
+    notes: list[str] = []
+    drag_fit: DragFit | None = None
+    sigma = 0.0
+    if req.area_m2 is not None:
+        area, source = req.area_m2, "given"
+    else:
+        fitted = _fit_history(history, model, req.fit_days) if len(history) > 1 else None
+        if fitted is not None:
+            fit, span, kept = fitted
+            b, sigma = fit.ballistic_m2_kg, fit.sigma_m2_kg
+            area = b * mass / cd
+            span_end = fit.epoch_utc + timedelta(days=fit.span_days)
+            drag_fit = DragFit(
+                ballistic_m2_kg=b,
+                sigma_m2_kg=sigma,
+                span_start_utc=fit.epoch_utc,
+                span_end_utc=span_end,
+                span_sets=span.sets,
+                history_sets=len(history),
+                residual_rms_km=fit.residual_rms_km,
+                observed_decay_km=fit.observed_decay_km,
+                fitted_decay_km=fit.fitted_decay_km,
+            )
+            source = (
+                f"C_D A/m {b:.4g} +- {sigma:.2g} m^2/kg fitted to the decay of {span.sets} "
+                f"element sets {fit.epoch_utc:%Y-%m-%dT%H:%MZ} to {span_end:%Y-%m-%dT%H:%MZ}, "
+                f"with mass {mass:g} kg and C_D {cd:g}"
+            )
+            if kept < len(history):
+                notes.append(
+                    f"{len(history) - kept} of {len(history)} element sets set aside as "
+                    f"outliers (off the running median by more than {OUTLIER_KM:g} km)"
+                )
+            if fit.space_weather_clamped:
+                notes.append("the fitted span lies partly outside the space-weather data")
+        elif bstar > 0:
+            area = drag_area_m2_from_bstar(bstar, mass, cd)
+            source = f"B* {bstar:g} with mass {mass:g} kg and C_D {cd:g}"
+            if len(history) > 1:
+                notes.append(
+                    f"no reboost-free span of at least {MIN_SPAN_DAYS:g} days in the "
+                    f"{len(history)} element sets: the drag area comes from B*"
+                )
+        else:
+            raise _no_area(bstar, len(history), req.fit_days)
+    nominal = _run(req, replace(model, body=DragBody(mass, area, cd)), start, end, summary)
+    keep_rows = ~np.isnan(nominal.altitude_km)
+    interval = None
+    if drag_fit is not None:
+        b = drag_fit.ballistic_m2_kg
+        b_low, b_high = max(b - sigma, 0.01 * b), b + sigma
+        low = _run(
+            req, replace(model, body=DragBody(mass, b_low * mass / cd, cd)), start, end, summary
+        )
+        high = _run(
+            req, replace(model, body=DragBody(mass, b_high * mass / cd, cd)), start, end, summary
+        )
+        n = int(keep_rows.sum())
+
+        def rows(run: _Run) -> NDArray[np.float64]:
+            out = np.full(n, np.nan)
+            m = min(n, run.altitude_km.size)
+            out[:m] = run.altitude_km[:m]
+            return out
+
+        interval = LifetimeInterval(
+            ballistic_low_m2_kg=b_low,
+            ballistic_high_m2_kg=b_high,
+            mean_altitude_high_km=rows(low),
+            mean_altitude_low_km=rows(high),
+            reentry_late_utc=low.reentry_utc,
+            reentry_early_utc=high.reentry_utc,
+            reboosts_low=len(low.reboosts),
+            reboosts_high=len(high.reboosts),
+            propellant_low_kg=float(sum(r.propellant_kg for r in low.reboosts)),
+            propellant_high_kg=float(sum(r.propellant_kg for r in high.reboosts)),
+        )
+    day_s = nominal.day_s
     return LifetimeAnswer(
         object_name=el.name,
         catalog_number=el.catalog_number,
@@ -410,9 +620,12 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
         drag_coefficient=cd,
         band_km=req.band_km,
         sample_times_utc=[start + timedelta(seconds=float(s)) for s in day_s[keep_rows]],
-        mean_altitude_km=altitude[keep_rows],
-        reboosts=reboosts,
-        reentry_utc=reentry,
-        infeasible_reason=infeasible,
-        infeasible_at_utc=infeasible_at,
+        mean_altitude_km=nominal.altitude_km[keep_rows],
+        reboosts=nominal.reboosts,
+        reentry_utc=nominal.reentry_utc,
+        infeasible_reason=nominal.infeasible_reason,
+        infeasible_at_utc=nominal.infeasible_at_utc,
+        fit=drag_fit,
+        interval=interval,
+        notes=tuple(notes),
     )
