@@ -424,10 +424,10 @@ def _history(sets: list[ElementSet], chosen: ElementSet) -> list[ElementSet]:
 
 def _fit_history(
     history: list[ElementSet], model: DecayModel, fit_days: float
-) -> tuple[BallisticFit, Span, int] | None:
+) -> tuple[BallisticFit, Span, int, datetime] | None:
     """C_D A / m fitted to the most recent reboost-free span of ``history`` (at most
-    ``fit_days`` long), the span (indices into the cleaned history) and the number of sets
-    kept; None when no span is long enough."""
+    ``fit_days`` long), the span (indices into the cleaned history), the number of sets
+    kept and the epoch of the span's last set; None when no span is long enough."""
     summaries = [summarize(e) for e in history]
     jd = np.array([e.epoch_jd_utc for e in history])
     alt = np.array([s.mean_altitude_km for s in summaries])
@@ -445,7 +445,7 @@ def _fit_history(
         alt[span.first : span.last + 1],
         first.raan_deg,
     )
-    return fit, span, len(kept)
+    return fit, span, len(kept), kept[span.last].epoch_utc
 
 
 @dataclass(frozen=True)
@@ -540,10 +540,9 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
     else:
         fitted = _fit_history(history, model, req.fit_days) if len(history) > 1 else None
         if fitted is not None:
-            fit, span, kept = fitted
+            fit, span, kept, span_end = fitted
             b, sigma = fit.ballistic_m2_kg, fit.sigma_m2_kg
             area = b * mass / cd
-            span_end = fit.epoch_utc + timedelta(days=fit.span_days)
             drag_fit = DragFit(
                 ballistic_m2_kg=b,
                 sigma_m2_kg=sigma,
