@@ -218,16 +218,30 @@ def lifetime(
     ] = 2950.0,
     area_m2: Annotated[
         float | None,
-        typer.Option("--area-m2", help="Drag area (m^2); default from B* and --mass-kg."),
+        typer.Option(
+            "--area-m2",
+            help="Drag area (m^2); default fitted to the object's history in the file, "
+            "else from B* and --mass-kg.",
+        ),
     ] = None,
+    fit_days: Annotated[
+        float,
+        typer.Option(
+            "--fit-days",
+            help="Longest reboost-free span of the element history the drag is fitted to (days).",
+        ),
+    ] = 30.0,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
     output: OutputOption = None,
 ) -> None:
     """Mean-altitude history under drag: free decay, or held in --band by reboosts.
 
-    The ballistic coefficient comes from the element set's B* (C_D A / m = 2 B* / rho0,
-    Vallado eq. 9-42) unless --area-m2 is given. Mean altitude = mean semi-major axis minus
-    6378.137 km, comparable with later element sets.
+    Starts from the object's latest element set. The ballistic coefficient C_D A / m is, unless
+    --area-m2 is given: fitted by least squares to the decay of the most recent reboost-free
+    span (at most --fit-days) when the file holds the object's history, with the prediction
+    repeated at -+1 sigma; else from the element set's B* (C_D A / m = 2 B* / rho0, Vallado
+    eq. 9-42). Mean altitude = mean semi-major axis minus 6378.137 km, comparable with later
+    element sets.
     """
     from stationplan.ops.lifetime import LifetimeRequest, lifetime
     from stationplan.ops.requests import make_request
@@ -249,11 +263,36 @@ def lifetime(
                 "isp_s": isp_s,
                 "thrust_n": thrust_n,
                 "area_m2": area_m2,
+                "fit_days": fit_days,
             },
         )
         answer = lifetime(req)
+        fit, interval = answer.fit, answer.interval
+        if fit is not None:
+            err().print(
+                f"C_D A/m {fit.ballistic_m2_kg:.4g} +- {fit.sigma_m2_kg:.2g} m^2/kg (1 sigma) "
+                f"fitted to {fit.span_sets} element sets "
+                f"{fit.span_start_utc:%Y-%m-%dT%H:%MZ} to {fit.span_end_utc:%Y-%m-%dT%H:%MZ} "
+                f"(decay {fit.observed_decay_km:.2f} km observed, {fit.fitted_decay_km:.2f} km "
+                f"fitted, residual RMS {1e3 * fit.residual_rms_km:.0f} m)"
+            )
+        if interval is not None and answer.mean_altitude_km.size:
+            lo, hi = interval.mean_altitude_low_km[-1], interval.mean_altitude_high_km[-1]
+            err().print(
+                f"mean altitude {answer.sample_times_utc[-1]:%Y-%m-%d}: "
+                f"{answer.mean_altitude_km[-1]:.2f} km ({lo:.2f} to {hi:.2f} km at C_D A/m "
+                "+- 1 sigma)"
+            )
         if answer.reentry_utc is not None:
             err().print(f"re-entry: {answer.reentry_utc:%Y-%m-%dT%H:%M:%SZ}")
+        if interval is not None and (interval.reentry_early_utc or interval.reentry_late_utc):
+            early, late = interval.reentry_early_utc, interval.reentry_late_utc
+            err().print(
+                "re-entry at -+1 sigma: "
+                f"{f'{early:%Y-%m-%dT%H:%M:%SZ}' if early else 'after the span'} to "
+                f"{f'{late:%Y-%m-%dT%H:%M:%SZ}' if late else 'after the span'}"
+            )
         if answer.infeasible_reason is not None:
             err().print(f"infeasible: {answer.infeasible_reason}")
+        warn_all(list(answer.notes))
         emit(lifetime_text(answer, fmt))

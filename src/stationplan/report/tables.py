@@ -193,13 +193,60 @@ LIFETIME_COLUMNS = [
 
 
 def lifetime_text(answer: LifetimeAnswer, fmt: TableFormat) -> str:
-    """The altitude history as JSON (``altitude`` daily samples, ``reboosts``, and the re-entry
-    or why the band cannot be held) or as one time-ordered CSV table whose ``kind`` says what
-    each row is: ``altitude``, ``reboost``, ``reentry`` or ``band_not_held``."""
+    """The altitude history as JSON (``altitude`` daily samples, ``reboosts``, the ``drag``
+    it rests on, and the re-entry or why the band cannot be held) or as one time-ordered CSV
+    table whose ``kind`` says what each row is: ``drag`` (first: the ballistic coefficient
+    and where it came from), ``altitude``, ``reboost``, ``reentry`` or ``band_not_held``.
+
+    With a drag fitted to the element history, ``drag.fit`` states C_D A / m and its 1-sigma
+    (m^2/kg), the span fitted and its sets, and ``drag.interval`` the prediction at C_D A / m
+    -+ 1 sigma; each altitude sample then carries ``mean_altitude_low_km`` (faster decay) and
+    ``mean_altitude_high_km`` (slower), both columns of the CSV too."""
+    fit, interval = answer.fit, answer.interval
     samples = [
         {"time_utc": utc_iso(t), "mean_altitude_km": round(float(a), 4)}
         for t, a in zip(answer.sample_times_utc, answer.mean_altitude_km, strict=True)
     ]
+    if interval is not None:
+        for row, lo, hi in zip(
+            samples, interval.mean_altitude_low_km, interval.mean_altitude_high_km, strict=True
+        ):
+            row["mean_altitude_low_km"] = None if math.isnan(lo) else round(float(lo), 4)
+            row["mean_altitude_high_km"] = None if math.isnan(hi) else round(float(hi), 4)
+    drag: dict[str, Any] = {
+        "ballistic_m2_kg": answer.drag_coefficient * answer.drag_area_m2 / answer.mass_kg,
+        "mass_kg": answer.mass_kg,
+        "drag_area_m2": round(answer.drag_area_m2, 4),
+        "drag_coefficient": answer.drag_coefficient,
+        "source": answer.drag_area_source,
+    }
+    if fit is not None:
+        drag["fit"] = {
+            "ballistic_m2_kg": fit.ballistic_m2_kg,
+            "sigma_m2_kg": fit.sigma_m2_kg,
+            "span_start_utc": utc_iso(fit.span_start_utc),
+            "span_end_utc": utc_iso(fit.span_end_utc),
+            "span_sets": fit.span_sets,
+            "history_sets": fit.history_sets,
+            "residual_rms_km": round(fit.residual_rms_km, 4),
+            "observed_decay_km": round(fit.observed_decay_km, 4),
+            "fitted_decay_km": round(fit.fitted_decay_km, 4),
+        }
+    if interval is not None:
+        drag["interval"] = {
+            "ballistic_low_m2_kg": interval.ballistic_low_m2_kg,
+            "ballistic_high_m2_kg": interval.ballistic_high_m2_kg,
+            "reentry_early_utc": utc_iso(interval.reentry_early_utc)
+            if interval.reentry_early_utc
+            else None,
+            "reentry_late_utc": utc_iso(interval.reentry_late_utc)
+            if interval.reentry_late_utc
+            else None,
+            "reboosts_low": interval.reboosts_low,
+            "reboosts_high": interval.reboosts_high,
+            "propellant_low_kg": round(interval.propellant_low_kg, 3),
+            "propellant_high_kg": round(interval.propellant_high_kg, 3),
+        }
     reboosts = [
         {
             "time_utc": utc_iso(r.time_utc),
@@ -218,8 +265,10 @@ def lifetime_text(answer: LifetimeAnswer, fmt: TableFormat) -> str:
         extra["infeasible_reason"] = answer.infeasible_reason
         if answer.infeasible_at_utc is not None:
             extra["infeasible_at_utc"] = utc_iso(answer.infeasible_at_utc)
+    if answer.notes:
+        extra["notes"] = list(answer.notes)
     if fmt is TableFormat.json:
-        return _json({"altitude": samples, "reboosts": reboosts, **extra})
+        return _json({"altitude": samples, "reboosts": reboosts, "drag": drag, **extra})
     table: list[dict[str, Any]] = [{**r, "kind": "altitude"} for r in samples]
     table += [
         {**r, "kind": "reboost", "mean_altitude_km": r["altitude_before_km"]} for r in reboosts
@@ -235,7 +284,22 @@ def lifetime_text(answer: LifetimeAnswer, fmt: TableFormat) -> str:
             }
         )
     table.sort(key=lambda r: str(r["time_utc"]))
-    return _csv(LIFETIME_COLUMNS, table)
+    columns = list(LIFETIME_COLUMNS)
+    if interval is not None:
+        columns[3:3] = ["mean_altitude_low_km", "mean_altitude_high_km"]
+    if fit is not None:
+        columns += ["ballistic_m2_kg", "sigma_m2_kg", "span_start_utc", "span_end_utc"]
+    if fit is not None:  # first row: the fitted drag the prediction rests on
+        table.insert(
+            0,
+            {
+                "time_utc": utc_iso(answer.start_utc),
+                "kind": "drag",
+                "note": answer.drag_area_source,
+                **drag["fit"],
+            },
+        )
+    return _csv(columns, table)
 
 
 # --------------------------------------------------------------------------- ephemeris
