@@ -389,9 +389,11 @@ def windows_with_phasing(
         names,
     )
     launch_jd = np.array([w.launch_jd_tt for w in windows])
-    docking = {  # the profile's length from lift-off is the same for every window
-        o.strategy: _utc_all(launch_jd + o.docking_after_launch_s / DAY_S)
-        for o in (table[0] if table else [])
+    docking = {  # each window's own docking time: it follows from its insertion phase
+        name: _utc_all(
+            launch_jd + np.array([row[j].docking_after_launch_s for row in table]) / DAY_S
+        )
+        for j, name in enumerate(o.strategy for o in (table[0] if table else []))
     }
     return [
         WindowRecord(w, float(phase), options, {n: d[k] for n, d in docking.items()})
