@@ -8,8 +8,10 @@ element set nearest before launch. The one calibrated quantity, the lift-off lea
 (median residual) on the 2000-2002 flights and checked on the 2003-2004 flights and on
 TMA-16M, which flew a different profile (4-orbit, 6 h) than the fitting flights (2-day).
 
-Asserted bounds: TMA-16M lift-off within 60 s and docking within 15 min; the median error of
-the check flights within 60 s. Measured 2026-11-24.
+Asserted bounds: TMA-16M lift-off within 60 s and docking within 15 min (the 4-orbit timeline
+of :data:`stationplan.orbit.rendezvous.TIMELINES`, from the insertion phase); the median error
+of the check flights within 60 s. Measured 2026-11-24. The 2024-2025 flights from Site 31 and
+the Dragon flights: tests/orbit/test_launch_history_2025.py.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ import pytest
 
 from stationplan.orbit.element_files import read_elements
 from stationplan.orbit.elements import ElementSet, summarize
-from stationplan.orbit.launch import AscentProfile, Pad, launch_windows
+from stationplan.orbit.launch import (
+    AscentProfile,
+    Pad,
+    default_downrange_deg,
+    insertion_phase_deg,
+    launch_windows,
+)
 from stationplan.orbit.propagate import sgp4_trajectory
-from stationplan.orbit.rendezvous import STRATEGIES
+from stationplan.orbit.rendezvous import docking_after_launch_s
 from stationplan.orbit.timescale import as_time, timescale
-from stationplan.orbit.twobody import period_s
 
 # Baikonur Site 1/5 "Gagarin's Start" (published pad coordinates, e.g. Wikipedia; approximate)
 SITE_1 = Pad(45.920, 63.342, 100.0)
@@ -46,6 +53,8 @@ class Flight:
     launch: datetime
     strategy: str
     predicted_s: float  # predicted minus actual, before the calibrated lead
+    phase_deg: float  # insertion phase angle (station ahead, deg) at the real lift-off
+    station_altitude_km: float
 
 
 def _history(shared: Path) -> list[ElementSet]:
@@ -85,8 +94,22 @@ def _flights(shared: Path) -> list[Flight]:
         )
         actual_tt = float(as_time(launch).tt)
         nearest = min(windows, key=lambda w: abs(w.launch_jd_tt - actual_tt))
+        phase = insertion_phase_deg(
+            sgp4_trajectory(el),
+            SITE_1,
+            as_time(launch),
+            profile,
+            default_downrange_deg(SOYUZ_ASCENT_S, INSERTION_ALT_KM),
+        )
         out.append(
-            Flight(row["vehicle"], launch, strategy, (nearest.launch_jd_tt - actual_tt) * 86400.0)
+            Flight(
+                row["vehicle"],
+                launch,
+                strategy,
+                (nearest.launch_jd_tt - actual_tt) * 86400.0,
+                float(phase[0]),
+                summary.mean_altitude_km,
+            )
         )
     return out
 
@@ -136,12 +159,27 @@ def test_tma16m_docking_within_15_minutes(flights: list[Flight]) -> None:
     tma16m = next(f for f in flights if f.vehicle == "Soyuz TMA-16M")
     lead = fitted_lead_s(flights)
     launch = tma16m.launch + timedelta(seconds=tma16m.predicted_s - lead)
-    docking = launch + timedelta(
-        seconds=STRATEGIES["4orbit"].revolutions * period_s(INSERTION_ALT_KM)
-    )
+    after_s = docking_after_launch_s(
+        "4orbit", np.array([tma16m.phase_deg]), SOYUZ_ASCENT_S, tma16m.station_altitude_km
+    )[0]
+    docking = launch + timedelta(seconds=float(after_s))
     actual = datetime.fromisoformat("2015-03-28T01:33:00+00:00")
-    print(f"TMA-16M docking predicted {docking:%Y-%m-%d %H:%M:%S}, flown 01:33")
+    print(
+        f"TMA-16M phase {tma16m.phase_deg:.1f} deg: docking predicted "
+        f"{docking:%Y-%m-%d %H:%M:%S}, flown 01:33"
+    )
     assert abs((docking - actual).total_seconds()) <= 15 * 60
+
+
+def test_tma17_two_day_docking_is_a_known_miss() -> None:
+    # Soyuz TMA-17 (2-day) launched 2009-12-20 21:52 and docked 2009-12-22 22:48 UTC
+    # (spaceflightnow.com/station/exp22/exp22updates2.html, to the minute): 48 h 56 min, about
+    # an hour shorter than the 2-day profile of 2024-2025 (49 h 54 min) the model flies. The
+    # miss is bounded here (70 min) so that it is seen if the 2-day timeline moves.
+    after_s = docking_after_launch_s("2day", np.array([0.0]), SOYUZ_ASCENT_S, 350.0)[0]
+    flown_s = (48 * 60 + 56) * 60.0
+    print(f"TMA-17: 2-day docking {after_s / 3600:.2f} h after lift-off, flown 48.93 h")
+    assert 50 * 60 <= after_s - flown_s <= 70 * 60
 
 
 def test_windows_scalar_ts() -> None:
