@@ -521,6 +521,38 @@ class Reboost(StrictModel):
     )
 
 
+LaunchOffsetSource = Literal["fitted", "geometric", "assumed"]
+"""Where a vehicle's lift-off lead comes from: fitted on flown launches, derived from the
+geometry of its ascent, or assumed (0 s: lift-off at the plane crossing)."""
+
+
+class LaunchOffsetCheck(StrictModel):
+    """The held-out check of a fitted lift-off lead: the lead fitted on some flights predicts
+    the lift-off of other flights (not used in the fit) with these errors."""
+
+    flights: int = Field(ge=1, le=10_000, description="Flights of the check (not of the fit).")
+    median_error_s: float = Field(
+        ge=0, le=3600, description="Median absolute error of the predicted lift-off (s)."
+    )
+    worst_error_s: float = Field(
+        ge=0, le=3600, description="Largest absolute error of the predicted lift-off (s)."
+    )
+    reference: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Where the fit and the check are made: flights, sources, test or report.",
+    )
+
+    @model_validator(mode="after")
+    def _worst_not_below_median(self) -> LaunchOffsetCheck:
+        if self.worst_error_s < self.median_error_s:
+            raise ValueError(
+                f"worst_error_s {self.worst_error_s:g} s is below median_error_s "
+                f"{self.median_error_s:g} s"
+            )
+        return self
+
+
 class Vehicle(StrictModel):
     """A crew or cargo vehicle of the fleet."""
 
@@ -587,6 +619,17 @@ class Vehicle(StrictModel):
         le=3600,
         description="Calibrated lift-off lead (s): lift-off this long before the modelled "
         "crossing of the target plane; 0 uses the geometry alone.",
+    )
+    launch_offset_source: LaunchOffsetSource = Field(
+        default="assumed",
+        description="Where launch_offset_s comes from: 'fitted' on flown launches (give "
+        "launch_offset_check), 'geometric' from the ascent's geometry, or 'assumed' (the "
+        "default; a lead of 0 s then puts lift-off at the plane crossing).",
+    )
+    launch_offset_check: LaunchOffsetCheck | None = Field(
+        default=None,
+        description="The held-out check of the fitted lead: the lift-off errors (s) of flights "
+        "not used in the fit, and where fit and check are made; omit if unchecked.",
     )
     insertion_altitude_km: float = Field(
         default=220.0,
