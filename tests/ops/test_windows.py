@@ -11,6 +11,7 @@ regression of the node at 415 km), so 10 days hold 10 / 0.9836 = 10.2 windows: 1
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +22,7 @@ import stationplan.ops.windows as windows_mod
 from stationplan.errors import ArgumentError
 from stationplan.ops.assembly import build_station
 from stationplan.ops.requests import cli_label, make_request
+from stationplan.ops.sites import default_scenario
 from stationplan.ops.station_orbit import station_elements
 from stationplan.ops.windows import (
     MAX_SPAN_DAYS,
@@ -31,7 +33,9 @@ from stationplan.ops.windows import (
 )
 from stationplan.orbit.elements import ElementSet
 from stationplan.orbit.launch import AscentProfile
-from stationplan.scenario.models import LaunchSite, Scenario
+from stationplan.scenario import load_scenario
+from stationplan.scenario.models import LaunchOffsetCheck, LaunchSite, Scenario, Vehicle
+from tests.conftest import mutate
 from tests.ops.scenarios import MINI, parse, utc
 
 START, END = utc(2025, 1, 10), utc(2025, 1, 20)
@@ -106,6 +110,24 @@ def test_series_of_one_vehicle(mini: Scenario, elements: ElementSet) -> None:
         162, abs=1e-3
     )
     assert len(s.first_windows) == min(10, s.windows)  # SAMPLE_WINDOWS = 10
+
+
+def test_series_states_the_lead_its_source_and_check(mini: Scenario, elements: ElementSet) -> None:
+    """The plan's row of a vehicle carries its lead, the lead's source and held-out check."""
+    ferry, pad = mini.vehicles[0], mini.launch_sites[0]
+    plain = window_series(elements, ferry, pad, "Alpha", START, START + timedelta(days=1))
+    assert (plain.lead_s, plain.lead_source, plain.lead_check) == (162, "assumed", None)
+    check = LaunchOffsetCheck(
+        flights=12, median_error_s=14.8, worst_error_s=50.2, reference="a held-out check"
+    )
+    fitted = ferry.model_copy(
+        update={"launch_offset_source": "fitted", "launch_offset_check": check}
+    )
+    s = window_series(elements, fitted, pad, "Alpha", START, START + timedelta(days=1))
+    assert (s.lead_s, s.lead_source, s.lead_check) == (162, "fitted", check)
+    # as it is written to plan.json and read back
+    again = type(s).model_validate_json(s.model_dump_json())
+    assert again.lead_check == check and again.lead_source == "fitted"
 
 
 def test_same_profile_shares_one_computation(
@@ -221,9 +243,18 @@ def test_query_stops_where_sgp4_stops(tle: Path) -> None:
     assert answer.records and all(r.window.launch_utc <= answer.end_utc for r in answer.records)
     assert (answer.object_name, answer.catalog_number) == ("ISS (ZARYA)", 25544)
     assert answer.site == "Baikonur Site 31"
-    # the profile is the default scenario's Soyuz MS: 528 s, 2orbit, 220 km, lead 162 s
-    assert answer.profile_source == "vehicle Soyuz MS (first to fly from Baikonur Site 31)"
-    assert answer.profile == AscentProfile(528.0, "2orbit", 220.0, 0.0, 162.0)
+    # the profile is the default scenario's Soyuz MS (528 s, 2orbit, 220 km and its lead)
+    soyuz = "vehicle Soyuz MS (first to fly from Baikonur Site 31)"
+    kind = _default_vehicle("Soyuz MS").launch_offset_source  # fitted
+    assert answer.sources == {
+        "ascent_s": soyuz,
+        "strategy": soyuz,
+        "insertion_altitude_km": soyuz,
+        "plane_change_deg": soyuz,
+        "lead_s": f"{soyuz}, {kind} lead",
+    }
+    assert answer.lead_warning is None
+    assert answer.profile == _profile_of_fields(_default_vehicle("Soyuz MS"))
     assert answer.strategies == ("2orbit", "4orbit", "1day", "2day", "3day")
 
 
@@ -239,9 +270,14 @@ def test_query_from_coordinates_with_overrides(tle: Path) -> None:
     answer = launch_windows(req)
     assert answer.notes == []
     assert answer.end_utc == utc(2015, 3, 30)  # no decay inside the span
-    assert answer.profile_source == (
-        "defaults (no vehicle flies from a LAT,LON site); given: lead_s, strategy"
-    )
+    assert answer.sources == {
+        "ascent_s": "default-assumed",
+        "strategy": "given",
+        "insertion_altitude_km": "default-assumed",
+        "plane_change_deg": "default-assumed",
+        "lead_s": "given",
+    }
+    assert answer.lead_warning is None  # a given lead, even 0 s, is no assumption
     # AscentProfile's defaults (528 s, 220 km, no dogleg) with the two given values
     assert answer.profile == AscentProfile(strategy="2day", lead_s=100.0)
     assert answer.strategies == ("2day",)
@@ -279,6 +315,188 @@ def test_query_span_limit(tle: Path) -> None:
         launch_windows(too_long)
     (problem,) = err.value.problems
     assert (problem.field, problem.message) == ("end_utc", "the span is limited to 3660 days")
+
+
+# --------------------------------------------------------------------------- vehicles
+
+DAY = {"start_utc": "2015-03-28T00:00:00Z", "end_utc": "2015-03-29T00:00:00Z"}
+
+
+def _default_vehicle(name: str) -> Vehicle:
+    return next(v for v in default_scenario().vehicles if v.name == name)
+
+
+def _profile_of_fields(v: Vehicle) -> AscentProfile:
+    """The profile a vehicle's scenario fields give (written out, not via profile_of)."""
+    return AscentProfile(
+        ascent_s=v.ascent_duration_s,
+        strategy=v.rendezvous_strategy.value,
+        insertion_altitude_km=v.insertion_altitude_km,
+        plane_change_deg=v.plane_change_deg,
+        lead_s=v.launch_offset_s,
+    )
+
+
+def test_query_flies_the_named_vehicle(tle: Path) -> None:
+    """Progress MS (not the site's first vehicle, Soyuz MS): its own pad and every value of
+    its own, each stated as the vehicle's."""
+    progress = _default_vehicle("Progress MS")
+    answer = launch_windows(_request(elements_file=tle, vehicle="progress ms", **DAY))
+    assert answer.site == progress.launch_sites[0]
+    assert answer.profile == _profile_of_fields(progress)
+    assert answer.sources["ascent_s"] == "vehicle Progress MS"
+    assert answer.sources["lead_s"] == f"vehicle Progress MS, {progress.launch_offset_source} lead"
+    assert set(answer.sources.values()) <= {
+        "vehicle Progress MS",
+        f"vehicle Progress MS, {progress.launch_offset_source} lead",
+    }
+    assert answer.lead_warning is None and answer.notes == []
+    for r in answer.records:  # lift-off leads the plane crossing by the vehicle's lead
+        w = r.window
+        lead_s = (w.plane_crossing_utc - w.launch_utc).total_seconds()
+        assert lead_s == pytest.approx(progress.launch_offset_s, abs=1e-3)
+
+
+def test_query_vehicle_with_single_overrides(tle: Path) -> None:
+    soyuz = _default_vehicle("Soyuz MS")
+    answer = launch_windows(
+        _request(elements_file=tle, vehicle="Soyuz MS", ascent_s=540, lead_s=150, **DAY)
+    )
+    assert answer.profile == dataclasses.replace(
+        _profile_of_fields(soyuz), ascent_s=540.0, lead_s=150.0
+    )
+    assert answer.sources["ascent_s"] == answer.sources["lead_s"] == "given"
+    assert answer.sources["insertion_altitude_km"] == "vehicle Soyuz MS"
+
+
+def test_query_site_overrides_the_vehicles_pad(tle: Path) -> None:
+    """Soyuz MS from Site 1 (Gagarin's Start, 45.920 N 63.342 E; published pad coordinates,
+    approximate) rather than its Site 31: the pad changes, the profile stays the vehicle's.
+
+    Site 1 lies almost on Site 31's ascending ground track: 0.222 deg west and 0.076 deg
+    south, where the track of a 51.646 deg orbit at 46 N runs sec^2(46) / (tan(51.646) x
+    cos(55.03)) = 2.072 / (1.2634 x 0.5730) = 2.86 deg of longitude per deg of latitude
+    (sin(55.03) = tan(46) / tan(51.646)), i.e. 0.076 x 2.86 = 0.218 deg west. Site 1 thus
+    crosses the plane (0.222 - 0.218) / 366 deg/day = about 1 s after Site 31 (the pad turns
+    at 360.986 deg/day plus the ~5 deg/day regression of the node): later, by seconds."""
+    soyuz = _default_vehicle("Soyuz MS")
+    at_31 = launch_windows(_request(elements_file=tle, vehicle="Soyuz MS", **DAY))
+    at_1 = launch_windows(
+        _request(elements_file=tle, vehicle="Soyuz MS", site="45.920,63.342,100", **DAY)
+    )
+    assert at_1.site == "45.920,63.342,100" and at_31.site == "Baikonur Site 31"
+    assert (at_1.pad.lat_deg, at_1.pad.lon_deg) == (45.920, 63.342)
+    assert at_1.profile == at_31.profile == _profile_of_fields(soyuz)
+    assert at_1.sources == at_31.sources and at_1.notes == []
+    one = next(r.window for r in at_1.records if r.window.ascending)
+    thirty_one = next(r.window for r in at_31.records if r.window.ascending)
+    later_s = (one.launch_utc - thirty_one.launch_utc).total_seconds()
+    assert 0 < later_s < 5  # about 1 s by the hand estimate above (2.4 s computed)
+
+
+def test_query_vehicle_at_a_named_site_it_does_not_fly_from(tle: Path) -> None:
+    soyuz = _default_vehicle("Soyuz MS")
+    answer = launch_windows(_request(elements_file=tle, vehicle="Soyuz MS", site="Kennedy", **DAY))
+    assert answer.site == "Kennedy LC-39A"
+    assert answer.profile == _profile_of_fields(soyuz)
+    assert answer.notes == [
+        "Soyuz MS flies from Baikonur Site 31 in the default scenario, not from Kennedy LC-39A: "
+        "its ascent, profile and lead are used there as they are"
+    ]
+
+
+def test_query_unknown_vehicle_lists_the_scenarios_vehicles(tle: Path) -> None:
+    with pytest.raises(ArgumentError) as err:
+        launch_windows(_request(elements_file=tle, vehicle="Soyuz TMA", **DAY))
+    (problem,) = err.value.problems
+    names = ", ".join(v.name for v in default_scenario().vehicles)
+    assert (problem.field, problem.message) == (
+        "vehicle",
+        f"'Soyuz TMA' names no single vehicle of the default scenario; its vehicles: {names}",
+    )
+
+
+def test_query_bare_coordinates_state_assumptions_and_warn(tle: Path) -> None:
+    """No vehicle, a LAT,LON pad: every value is AscentProfile's default but the given
+    profile, and the lead of 0 s (lift-off at the plane crossing) is flagged."""
+    answer = launch_windows(
+        _request(elements_file=tle, site="45.996,63.564", strategy="2orbit", **DAY)
+    )
+    assert answer.profile == AscentProfile(strategy="2orbit")
+    assert answer.profile.lead_s == 0
+    assert answer.sources == {
+        "ascent_s": "default-assumed",
+        "strategy": "given",
+        "insertion_altitude_km": "default-assumed",
+        "plane_change_deg": "default-assumed",
+        "lead_s": "default-assumed",
+    }
+    warning = (
+        "lead 0 s assumed: nothing calibrates it; lift-off = plane crossing; "
+        "give --vehicle or --lead-s"
+    )
+    assert answer.lead_warning == warning and answer.notes == [warning]
+    assert answer.records
+    assert all(r.window.launch_utc == r.window.plane_crossing_utc for r in answer.records)
+
+
+@pytest.fixture()
+def mini_file(tmp_path: Path) -> Path:
+    """MINI as a file, with leads of 0 s: the Ferry's assumed (the default source), the
+    Freighter's geometric."""
+    text, _ = mutate(
+        MINI,
+        "    launch_offset_s: 162\n  - name: Freighter",
+        "    launch_offset_s: 0\n  - name: Freighter",
+    )
+    text, _ = mutate(
+        text,
+        "    launch_offset_s: 162\n\nlaunch_sites:",
+        "    launch_offset_s: 0\n    launch_offset_source: geometric\n\nlaunch_sites:",
+    )
+    f = tmp_path / "mini.yaml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_query_vehicle_and_site_of_a_scenario_file(tle: Path, mini_file: Path) -> None:
+    """A scenario file's vehicles and site names (Pad North is not the default scenario's)."""
+    ferry = load_scenario(mini_file).scenario.vehicles[0]
+    by_vehicle = launch_windows(
+        _request(elements_file=tle, scenario=mini_file, vehicle="Ferry", **DAY)
+    )
+    assert by_vehicle.site == "Pad North"
+    assert by_vehicle.profile == _profile_of_fields(ferry)
+    by_site = launch_windows(_request(elements_file=tle, scenario=mini_file, site="pad n", **DAY))
+    assert by_site.site == "Pad North"
+    assert by_site.sources["ascent_s"] == "vehicle Ferry (first to fly from Pad North)"
+    with pytest.raises(ArgumentError) as err:
+        launch_windows(_request(elements_file=tle, scenario=mini_file, site="Baikonur", **DAY))
+    assert err.value.problems[0].field == "site"
+    assert "names no single launch site of scenario" in err.value.problems[0].message
+
+
+def test_query_zero_lead_warns_only_when_nothing_calibrated_it(tle: Path, mini_file: Path) -> None:
+    """A vehicle's lead of 0 s: flagged when assumed, not when geometric, nor when given."""
+    assumed = launch_windows(
+        _request(elements_file=tle, scenario=mini_file, vehicle="Ferry", **DAY)
+    )
+    assert assumed.profile.lead_s == 0
+    assert assumed.sources["lead_s"] == "vehicle Ferry, assumed lead"
+    assert assumed.lead_warning == (
+        "lead 0 s: Ferry's launch_offset_s is not calibrated (launch_offset_source: "
+        "assumed); lift-off = plane crossing; give --vehicle or --lead-s"
+    )
+    assert assumed.notes == [assumed.lead_warning]
+    geometric = launch_windows(
+        _request(elements_file=tle, scenario=mini_file, vehicle="Freighter", **DAY)
+    )
+    assert geometric.profile.lead_s == 0 and geometric.lead_warning is None
+    assert geometric.sources["lead_s"] == "vehicle Freighter, geometric lead"
+    given = launch_windows(
+        _request(elements_file=tle, scenario=mini_file, vehicle="Ferry", lead_s=0, **DAY)
+    )
+    assert given.lead_warning is None and given.sources["lead_s"] == "given"
 
 
 # --------------------------------------------------------------------------- the request
@@ -342,6 +560,16 @@ def test_request_problems_name_the_field(
     assert [(p.source, p.field, p.message) for p in err.value.problems] == [
         ("request", field, message)
     ]
+
+
+def test_request_needs_a_site_or_a_vehicle() -> None:
+    values = {k: v for k, v in BASE.items() if k != "site"}
+    with pytest.raises(ArgumentError) as err:
+        make_request(WindowsRequest, values)
+    assert [(p.field, p.message) for p in err.value.problems] == [
+        ("site", "give a launch site (name or LAT,LON) or a vehicle")
+    ]
+    assert make_request(WindowsRequest, {**values, "vehicle": "Soyuz MS"}).site is None
 
 
 def test_request_reports_every_wrong_field_at_once() -> None:

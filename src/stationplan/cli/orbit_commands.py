@@ -140,14 +140,35 @@ def events_command(
 @app.command()
 def windows(
     elements: ElementsOption,
-    site: Annotated[
-        str, typer.Option("--site", help="Launch site name (default scenario's) or LAT,LON.")
-    ],
     start: Annotated[str, typer.Option("--from", help="Start, UTC ISO 8601.")],
     end: Annotated[str, typer.Option("--to", help="End, UTC ISO 8601.")],
+    vehicle: Annotated[
+        str | None,
+        typer.Option(
+            "--vehicle",
+            help="Vehicle of the scenario whose launch site, ascent, insertion altitude, "
+            "rendezvous profile, dogleg and calibrated lead to use.",
+        ),
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            "--site",
+            help="Launch site name (the scenario's) or LAT,LON; default: the vehicle's first "
+            "site. Without --vehicle a named site flies its first vehicle, a LAT,LON site "
+            "assumed defaults (lead 0 s: lift-off at the plane crossing).",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="Scenario YAML file for --vehicle and --site; default: embedded."
+        ),
+    ] = None,
     object_id: ObjectOption = None,
     ascent_s: Annotated[
-        float | None, typer.Option("--ascent-s", help="Lift-off to insertion (s).")
+        float | None,
+        typer.Option("--ascent-s", help="Lift-off to insertion (s); overrides the vehicle's."),
     ] = None,
     strategy: Annotated[
         RendezvousProfile | None, typer.Option("--strategy", help="Only this rendezvous profile.")
@@ -156,14 +177,17 @@ def windows(
         float | None,
         typer.Option(
             "--lead-s",
-            help="Calibrated lift-off lead (s); default: the named site's "
-            "first vehicle's (Soyuz MS at Baikonur: 162 s), else 0.",
+            help="Calibrated lift-off lead (s); default: the vehicle's launch_offset_s, "
+            "else 0 (lift-off at the plane crossing).",
         ),
     ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.json,
     output: OutputOption = None,
 ) -> None:
-    """Launch windows from a site to a station's plane, with phasing and docking per profile."""
+    """Launch windows from a site to a station's plane, with phasing and docking per profile.
+
+    Each value used (lead, ascent, insertion, profile, dogleg) is stated with its source.
+    """
     from stationplan.ops.requests import make_request
     from stationplan.ops.windows import WindowsRequest, launch_windows
     from stationplan.report.tables import windows_text
@@ -180,6 +204,8 @@ def windows(
             {
                 "elements_file": elements,
                 "object_id": object_id,
+                "scenario": scenario,
+                "vehicle": vehicle,
                 "site": site,
                 "start_utc": start,
                 "end_utc": end,
@@ -190,10 +216,20 @@ def windows(
         )
         answer = launch_windows(req)
         p = answer.profile
+        shown = [
+            ("ascent_s", f"ascent {p.ascent_s:g} s"),
+            ("strategy", f"profile {p.strategy}"),
+            ("insertion_altitude_km", f"insertion {p.insertion_altitude_km:g} km"),
+            ("plane_change_deg", f"dogleg {p.plane_change_deg:g} deg"),
+            ("lead_s", f"lead {p.lead_s:g} s"),
+        ]
+        by_source: dict[str, list[str]] = {}
+        for name, text in shown:
+            by_source.setdefault(answer.sources[name], []).append(text)
         err().print(
-            f"{len(answer.records)} windows from {answer.site} to {answer.object_name}: ascent "
-            f"{p.ascent_s:g} s, profile {p.strategy}, insertion {p.insertion_altitude_km:g} km, "
-            f"dogleg {p.plane_change_deg:g} deg, lead {p.lead_s:g} s ({answer.profile_source})"
+            f"{len(answer.records)} windows from {answer.site} to {answer.object_name}: "
+            + "; ".join(f"{', '.join(texts)} ({source})" for source, texts in by_source.items()),
+            markup=False,
         )
         warn_all(answer.notes)
         emit(windows_text(answer, fmt))

@@ -1,6 +1,12 @@
 """Launch windows per vehicle, launch site and station across the programme, and the windows
 query of one element set from one site (the use case behind ``stationplan windows``).
 
+The query flies a vehicle of a scenario (its pad, ascent, insertion orbit, rendezvous profile
+and calibrated lift-off lead), a named site's first vehicle, or, from a LAT,LON pad with no
+vehicle, assumed defaults; every value it rests on is returned with where it came from. A lead
+of 0 s nobody calibrated puts lift-off at the pad's crossing of the plane, minutes late for a
+real vehicle (about three for a Soyuz from Baikonur): the answer says so.
+
 The station is flown drag-free from its element set (its plane precesses with J2 at constant
 mean altitude, as a station holding its band by reboosts does). Window *times* months ahead
 are therefore as good as the plane's secular model; *phase angles* months ahead are only
@@ -17,18 +23,29 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from stationplan.ops.ephemeris import until_sgp4_limit
 from stationplan.ops.requests import SpanRequest, field_type, request_error
-from stationplan.ops.sites import resolve_launch_site
+from stationplan.ops.sites import (
+    default_scenario,
+    looks_like_coordinates,
+    parse_lat_lon,
+    resolve_launch_site,
+)
 from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import ElementSet, drag_free, summarize
 from stationplan.orbit.launch import AscentProfile, Pad, WindowRecord, windows_with_phasing
 from stationplan.orbit.propagate import sgp4_trajectory
 from stationplan.orbit.rendezvous import STRATEGIES, RendezvousProfile
 from stationplan.orbit.timescale import as_time
-from stationplan.scenario.models import LaunchSite, Vehicle
+from stationplan.scenario import Scenario, load_scenario
+from stationplan.scenario.models import (
+    LaunchOffsetCheck,
+    LaunchOffsetSource,
+    LaunchSite,
+    Vehicle,
+)
 
 SAMPLE_WINDOWS = 10
 
@@ -81,7 +98,16 @@ class WindowSeries(BaseModel):
     site: str
     station: str
     strategy: str
-    lead_s: float
+    lead_s: float = Field(description="Lift-off lead before the plane crossing (s).")
+    lead_source: LaunchOffsetSource = Field(
+        default="assumed",
+        description="Where the lead comes from (the vehicle's launch_offset_source).",
+    )
+    lead_check: LaunchOffsetCheck | None = Field(
+        default=None,
+        description="The held-out check of a fitted lead (the vehicle's launch_offset_check): "
+        "lift-off errors (s) of flights not used in the fit; None if unchecked.",
+    )
     span_start_utc: datetime
     span_end_utc: datetime
     windows: int
@@ -161,6 +187,8 @@ def window_series(
         station=station_name,
         strategy=own,
         lead_s=vehicle.launch_offset_s,
+        lead_source=vehicle.launch_offset_source,
+        lead_check=vehicle.launch_offset_check,
         span_start_utc=start,
         span_end_utc=end,
         windows=len(records),
@@ -189,20 +217,48 @@ else:
     LeadS = field_type(Vehicle, "launch_offset_s")
 
 
+DEFAULT_ASSUMED = "default-assumed"
+"""Source of a value neither given nor taken from a vehicle (:class:`AscentProfile`'s
+default)."""
+GIVEN = "given"
+"""Source of a value given in the request."""
+
+PROFILE_VALUES = ("ascent_s", "strategy", "insertion_altitude_km", "plane_change_deg", "lead_s")
+"""The values of an :class:`AscentProfile`, in the order the answer states them."""
+
+UNCALIBRATED_LEAD = "lift-off = plane crossing; give --vehicle or --lead-s"
+"""What a lead of 0 s nobody calibrated means, and how to give one."""
+
+
 class WindowsRequest(SpanRequest):
-    """Windows of one station (an element file) from one launch site over a span."""
+    """Windows of one station (an element file) from one launch site over a span.
+
+    The pad is ``site`` (a site name of the scenario, or LAT,LON[,ALT_M]) or else the first
+    launch site of ``vehicle``. The profile (ascent, rendezvous profile, insertion altitude,
+    dogleg, lead) is ``vehicle``'s, else the named site's first vehicle's, else assumed
+    defaults; ``ascent_s``, ``strategy`` and ``lead_s`` override single values. ``scenario``
+    is a scenario file (None: the embedded default)."""
 
     elements_file: Path
     object_id: str | None = None
-    site: str
+    scenario: Path | None = None
+    vehicle: str | None = None
+    site: str | None = Field(default=None, validate_default=True)
     ascent_s: AscentS | None = None
     strategy: RendezvousProfile | None = None
     lead_s: LeadS | None = None
 
     @field_validator("site")
     @classmethod
-    def _site(cls, text: str) -> str:
-        resolve_launch_site(text)
+    def _site(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is None:
+            if info.data.get("vehicle") is None:
+                raise ValueError("give a launch site (name or LAT,LON) or a vehicle")
+            return None
+        if looks_like_coordinates(text):
+            parse_lat_lon(text)
+        elif info.data.get("scenario") is None:
+            resolve_launch_site(text)  # a site of the default scenario; a file's is checked later
         return text
 
 
@@ -215,8 +271,12 @@ class WindowsAnswer:
     site: str
     pad: Pad
     profile: AscentProfile
-    profile_source: str
-    """Where the ascent, profile, insertion altitude and lead came from."""
+    sources: dict[str, str]
+    """Where each value of ``profile`` (:data:`PROFILE_VALUES`) came from: ``vehicle NAME``
+    (with the lead's launch_offset_source: ``vehicle Soyuz MS, fitted lead``), :data:`GIVEN`
+    or :data:`DEFAULT_ASSUMED`."""
+    lead_warning: str | None
+    """Set when the lead is 0 s because nothing calibrated it (also in ``notes``)."""
     strategies: tuple[str, ...]
     records: list[WindowRecord]
     start_utc: datetime
@@ -225,12 +285,84 @@ class WindowsAnswer:
     notes: list[str]
 
 
+def _scenario(path: Path | None) -> tuple[Scenario, str]:
+    """The requested scenario and how to name it in a message."""
+    if path is None:
+        return default_scenario(), "the default scenario"
+    return load_scenario(path).scenario, f"scenario {path}"
+
+
+def _vehicle(sc: Scenario, label: str, name: str) -> Vehicle:
+    """The vehicle of ``sc`` called ``name`` (case-insensitive; a unique prefix will do)."""
+    wanted = name.strip().lower()
+    exact = [v for v in sc.vehicles if v.name.lower() == wanted]
+    matches = exact or [v for v in sc.vehicles if wanted and v.name.lower().startswith(wanted)]
+    if len(matches) != 1:
+        names = ", ".join(v.name for v in sc.vehicles)
+        raise request_error(
+            "vehicle", f"'{name}' names no single vehicle of {label}; its vehicles: {names}"
+        )
+    return matches[0]
+
+
+def _named_site(sc: Scenario, label: str, text: str) -> LaunchSite:
+    """The launch site of ``sc`` named ``text`` (case-insensitive prefix)."""
+    wanted = text.strip().lower()
+    matches = [s for s in sc.launch_sites if wanted and s.name.lower().startswith(wanted)]
+    if len(matches) != 1:
+        names = ", ".join(s.name for s in sc.launch_sites)
+        raise request_error(
+            "site",
+            f"'{text}' names no single launch site of {label}; known: {names}; or give LAT,LON",
+        )
+    return matches[0]
+
+
+@dataclass(frozen=True)
+class _Place:
+    label: str
+    pad: Pad
+    site: LaunchSite | None
+
+
+def _place(sc: Scenario, label: str, text: str | None, vehicle: Vehicle | None) -> _Place:
+    """The pad of the request: ``text`` (a site of ``sc`` or LAT,LON), else the first launch
+    site of ``vehicle``."""
+    if text is not None and looks_like_coordinates(text):
+        lat, lon, alt = parse_lat_lon(text)
+        return _Place(text.strip(), Pad(lat, lon, alt), None)
+    if text is not None:
+        site = _named_site(sc, label, text)
+    else:
+        if vehicle is None:  # the request's validator refuses this
+            raise request_error("site", "give a launch site (name or LAT,LON) or a vehicle")
+        site = next(s for s in sc.launch_sites if s.name == vehicle.launch_sites[0])
+    return _Place(site.name, pad_of(site), site)
+
+
+def _lead_warning(profile: AscentProfile, lead_from: Vehicle | None, given: bool) -> str | None:
+    """The warning of a lead of 0 s nothing calibrated (not one given, nor a vehicle's
+    fitted or geometric lead)."""
+    if profile.lead_s != 0 or given:
+        return None
+    if lead_from is None:
+        return f"lead 0 s assumed: nothing calibrates it; {UNCALIBRATED_LEAD}"
+    if lead_from.launch_offset_source == "assumed":
+        return (
+            f"lead 0 s: {lead_from.name}'s launch_offset_s is not calibrated "
+            f"(launch_offset_source: assumed); {UNCALIBRATED_LEAD}"
+        )
+    return None
+
+
 def launch_windows(req: WindowsRequest) -> WindowsAnswer:
     """Every window of the request's span, with the insertion phase angle and, per profile,
     feasibility, docking time and delta-v."""
     if (req.end_utc - req.start_utc) > timedelta(days=MAX_SPAN_DAYS):
         raise request_error("end_utc", f"the span is limited to {MAX_SPAN_DAYS} days")
-    where = resolve_launch_site(req.site)
+    sc, label = _scenario(req.scenario)
+    vehicle = None if req.vehicle is None else _vehicle(sc, label, req.vehicle)
+    where = _place(sc, label, req.site, vehicle)
     el = find_object(read_elements(req.elements_file), req.object_id)
     summary = summarize(el)
     if summary.inclination_deg < abs(where.pad.lat_deg):
@@ -242,12 +374,22 @@ def launch_windows(req: WindowsRequest) -> WindowsAnswer:
         )
     notes: list[str] = []
     end = until_sgp4_limit(el, req.start_utc, req.end_utc, "windows", notes)
-    if where.vehicle is not None:
-        base = profile_of(where.vehicle)
-        source = f"vehicle {where.vehicle.name} (first to fly from {where.label})"
-    else:
-        base = AscentProfile()
-        source = "defaults (no vehicle flies from a LAT,LON site)"
+    flown, source = vehicle, DEFAULT_ASSUMED
+    if vehicle is not None:
+        source = f"vehicle {vehicle.name}"
+        if where.site is not None and where.site.name not in vehicle.launch_sites:
+            notes.append(
+                f"{vehicle.name} flies from {', '.join(vehicle.launch_sites)} in {label}, not "
+                f"from {where.site.name}: its ascent, profile and lead are used there as they are"
+            )
+    elif where.site is not None:
+        flown = next((v for v in sc.vehicles if where.site.name in v.launch_sites), None)
+        if flown is not None:
+            source = f"vehicle {flown.name} (first to fly from {where.label})"
+    base = AscentProfile() if flown is None else profile_of(flown)
+    sources = dict.fromkeys(PROFILE_VALUES, source)
+    if flown is not None:
+        sources["lead_s"] += f", {flown.launch_offset_source} lead"
     overrides: dict[str, object] = {}
     if req.ascent_s is not None:
         overrides["ascent_s"] = req.ascent_s
@@ -256,12 +398,12 @@ def launch_windows(req: WindowsRequest) -> WindowsAnswer:
     if req.lead_s is not None:
         overrides["lead_s"] = req.lead_s
     profile = dataclasses.replace(base, **overrides)  # type: ignore[arg-type]
-    if overrides:
-        source += "; given: " + ", ".join(sorted(overrides))
+    sources.update(dict.fromkeys(overrides, GIVEN))
+    lead_warning = _lead_warning(profile, flown, "lead_s" in overrides)
+    if lead_warning is not None:
+        notes.append(lead_warning)
     names = (req.strategy.value,) if req.strategy is not None else tuple(STRATEGIES)
-    ranges = None
-    if where.site is not None:
-        ranges = [(r.min_deg, r.max_deg) for r in where.site.allowed_azimuths_deg]
+    ranges = None if where.site is None else _ranges(where.site)
     records = windows_with_phasing(
         sgp4_trajectory(el),
         where.pad,
@@ -279,7 +421,8 @@ def launch_windows(req: WindowsRequest) -> WindowsAnswer:
         site=where.label,
         pad=where.pad,
         profile=profile,
-        profile_source=source,
+        sources=sources,
+        lead_warning=lead_warning,
         strategies=names,
         records=records,
         start_utc=req.start_utc,

@@ -88,18 +88,43 @@ WINDOW_COLUMNS = [
 ]
 
 
+BASIS_COLUMNS = {
+    "lead_s": ("lead_s", "lead_source"),
+    "ascent_s": ("ascent_s", "ascent_source"),
+    "insertion_altitude_km": ("insertion_altitude_km", "insertion_altitude_source"),
+    "strategy": ("rendezvous_strategy", "rendezvous_strategy_source"),
+    "plane_change_deg": ("plane_change_deg", "plane_change_source"),
+}
+"""The value and source columns of each value the windows rest on (by its name in
+``WindowsAnswer.profile``); a source is ``vehicle NAME``, ``given`` or ``default-assumed``."""
+
+
+def windows_basis(answer: WindowsAnswer) -> dict[str, Any]:
+    """What every window of ``answer`` rests on, as columns: each profile value with its
+    source (``lead_s``, ``lead_source``, ...) and ``lead_warning``, the warning of a lead of
+    0 s nothing calibrated (None without one)."""
+    out: dict[str, Any] = {}
+    for name, (value_column, source_column) in BASIS_COLUMNS.items():
+        out[value_column] = getattr(answer.profile, name)
+        out[source_column] = answer.sources[name]
+    out["lead_warning"] = answer.lead_warning
+    return out
+
+
 def windows_text(answer: WindowsAnswer, fmt: TableFormat) -> str:
     """The windows as a JSON list of :func:`window_row` objects, or a CSV table with two
-    columns per profile (docking time and delta-v, empty where the phase does not allow it)."""
-    rows = [window_row(r) for r in answer.records]
+    columns per profile (docking time and delta-v, empty where the phase does not allow it).
+    Every row also states the values the windows rest on and their sources
+    (:func:`windows_basis`)."""
+    basis = windows_basis(answer)
+    rows = [window_row(r) | basis for r in answer.records]
     if fmt is TableFormat.json:
         return _json(rows)
-    columns = WINDOW_COLUMNS + [
-        f"{n}_{c}" for n in answer.strategies for c in ("docking_utc", "dv_m_s")
-    ]
+    fixed = WINDOW_COLUMNS + list(basis)
+    columns = fixed + [f"{n}_{c}" for n in answer.strategies for c in ("docking_utc", "dv_m_s")]
     flat = []
     for row in rows:
-        out = {k: row[k] for k in WINDOW_COLUMNS}
+        out = {k: row[k] for k in fixed}
         for n, got in row["strategies"].items():
             out[f"{n}_docking_utc"] = got["docking_utc"]
             out[f"{n}_dv_m_s"] = got["dv_m_s"]
