@@ -54,3 +54,38 @@ def test_serve_with_a_database_it_cannot_open_exits_2() -> None:
         assert res.exit_code == 2, res.output
         assert "--database-url" in res.output and "cannot open the database" in res.output
         assert "Traceback" not in res.output
+
+
+def test_concurrent_requests_with_one_new_token_verify_it_once() -> None:
+    """Twenty threads present the same token the server has not seen: argon2 runs once, the
+    others wait for its result; a wrong secret is never accepted."""
+    import threading
+
+    from stationplan.service import security
+
+    ph = security.hasher(time_cost=1, memory_kib=8192)
+    stored = ph.hash("right")
+    calls: list[str] = []
+
+    class Counting:
+        def verify(self, stored_hash: str, secret: str) -> bool:
+            calls.append(secret)
+            return ph.verify(stored_hash, secret)
+
+    cache = security.VerifiedTokens()
+    start = threading.Barrier(20)
+    results: list[bool] = []
+
+    def ask() -> None:
+        start.wait()
+        results.append(cache.verify(Counting(), stored, "right"))  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 20
+    assert calls == ["right"]
+    assert cache.verify(Counting(), stored, "wrong") is False  # type: ignore[arg-type]
+    assert calls == ["right", "wrong"]

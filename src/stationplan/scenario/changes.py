@@ -10,6 +10,7 @@ added to ``partners`` is one change at ``partners[3]`` whose value is the whole 
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -81,7 +82,10 @@ def _problem(field: str, message: str) -> ScenarioError:
     return ScenarioError(Problem("change set", message, field=field))
 
 
+@functools.lru_cache(maxsize=16)
 def _plain(text: str, source: str) -> Any:
+    """The plain data of ``text``, parsed once per text: a service reads the same baseline for
+    every proposal made to it. Callers share the result and must not change it."""
     return load_yaml(text, source).data
 
 

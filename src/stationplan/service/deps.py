@@ -16,7 +16,7 @@ from typing import Annotated
 
 from argon2 import PasswordHasher
 from fastapi import Depends, Query, Request
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -88,15 +88,16 @@ def _from_token(session: Session, svc: Services, token: str) -> Principal:
     if parts is None:
         raise _unauthorized("malformed API token; expected 'Authorization: Bearer spt_...'")
     token_id, secret = parts
-    row = session.query(ApiToken).filter(ApiToken.token_id == token_id).one_or_none()
-    if row is None or row.revoked_utc is not None:
+    found = session.execute(
+        select(ApiToken.secret_hash, ApiToken.revoked_utc, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_id == token_id)
+    ).one_or_none()
+    if found is None or found.revoked_utc is not None:
         raise _unauthorized("unknown or revoked API token")
-    if not svc.verified.verify(svc.hasher, row.secret_hash, secret):
+    if not svc.verified.verify(svc.hasher, found.secret_hash, secret):
         raise _unauthorized("unknown or revoked API token")
-    user = session.get(User, row.user_id)
-    if user is None:
-        raise _unauthorized("the token's user no longer exists")
-    return principal_of(user, via_session=False)
+    return principal_of(found.User, via_session=False)
 
 
 async def check_csrf(request: Request) -> None:

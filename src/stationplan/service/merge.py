@@ -21,6 +21,7 @@ from stationplan.scenario.changes import (
     ABSENT,
     ChangeKind,
     apply_change,
+    change_set,
     merge_three_way,
     set_field,
 )
@@ -51,6 +52,21 @@ def change_text(
     change_kind: ChangeKind = kind  # type: ignore[assignment]
     try:
         return apply_change(base_text, change_kind, payload, partner.code)
+    except ScenarioError as exc:
+        raise input_error(exc, code="invalid_change") from None
+
+
+def check_change(
+    session: Session, partner_id: int, kind: str, payload: dict[str, Any], base_text: str
+) -> None:
+    """422 naming the payload field when a partner's change set does not apply to
+    ``base_text``. The change set's paths are read off the base's own data, so a change set
+    that is found can be made: the text is written only when it is needed (a run, a merge)."""
+    partner = session.get(Partner, partner_id)
+    assert partner is not None
+    change_kind: ChangeKind = kind  # type: ignore[assignment]
+    try:
+        change_set(base_text, change_kind, payload, partner.code)
     except ScenarioError as exc:
         raise input_error(exc, code="invalid_change") from None
 

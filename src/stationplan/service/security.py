@@ -72,35 +72,49 @@ class VerifiedTokens:
     """Tokens verified lately, so that argon2 (tens of milliseconds by design) runs once per
     token and ``ttl_s`` rather than on every request. An entry is keyed by the stored hash as
     well, and revocation is read from the database on every request, so it takes effect at
-    once."""
+    once. Concurrent requests with the same unseen token wait for one verification instead
+    of each running argon2 (a client starting many requests at once would otherwise cost
+    that many verifications)."""
 
     def __init__(self, ttl_s: float = 300.0, size: int = 1024) -> None:
         self.ttl_s = ttl_s
         self.size = size
         self._seen: dict[tuple[str, str], float] = {}
+        self._running: dict[tuple[str, str], threading.Lock] = {}
         self._lock = threading.Lock()
 
     @staticmethod
     def _key(stored_hash: str, secret: str) -> tuple[str, str]:
         return stored_hash, hashlib.sha256(secret.encode()).hexdigest()
 
+    def _fresh(self, key: tuple[str, str], now: float) -> bool:
+        expiry = self._seen.get(key)
+        return expiry is not None and expiry > now
+
     def verify(self, ph: PasswordHasher, stored_hash: str, secret: str) -> bool:
         """Whether ``secret`` matches ``stored_hash`` (argon2 only when not seen lately)."""
         key = self._key(stored_hash, secret)
-        now = time.monotonic()
         with self._lock:
-            expiry = self._seen.get(key)
-            if expiry is not None and expiry > now:
+            if self._fresh(key, time.monotonic()):
                 return True
-        if not verify(ph, stored_hash, secret):
-            return False
-        with self._lock:
+            running = self._running.setdefault(key, threading.Lock())
+        with running:  # one verification per key at a time; the others find its result
+            with self._lock:
+                if self._fresh(key, time.monotonic()):
+                    return True
+            ok = verify(ph, stored_hash, secret)
+            with self._lock:
+                self._running.pop(key, None)
+                if ok:
+                    self._remember(key, time.monotonic())
+        return ok
+
+    def _remember(self, key: tuple[str, str], now: float) -> None:
+        if len(self._seen) >= self.size:
+            self._seen = {k: t for k, t in self._seen.items() if t > now}
             if len(self._seen) >= self.size:
-                self._seen = {k: t for k, t in self._seen.items() if t > now}
-                if len(self._seen) >= self.size:
-                    self._seen.clear()
-            self._seen[key] = now + self.ttl_s
-        return True
+                self._seen.clear()
+        self._seen[key] = now + self.ttl_s
 
 
 def new_csrf_token() -> str:

@@ -48,7 +48,7 @@ def create_proposal(
         raise conflict("the programme has no baseline yet; set one first")
     base = session.get(ScenarioVersion, prog.baseline_version_id)
     assert base is not None
-    merge.change_text(session, partner.id, body.kind, body.payload, base.text)
+    merge.check_change(session, partner.id, body.kind, body.payload, base.text)
     proposal = Proposal(
         programme_id=programme_id,
         partner_id=partner.id,
@@ -113,7 +113,7 @@ def edit_proposal(
     if body.payload is not None:
         base = session.get(ScenarioVersion, proposal.parent_version_id)
         assert base is not None
-        merge.change_text(session, proposal.partner_id, proposal.kind, body.payload, base.text)
+        merge.check_change(session, proposal.partner_id, proposal.kind, body.payload, base.text)
     before = audit.snapshot(proposal, ProposalPublic)
     if body.title is not None:
         proposal.title = body.title
