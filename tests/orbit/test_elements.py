@@ -190,3 +190,24 @@ def test_tle_with_a_damaged_first_character_is_read_as_a_tle(char: str) -> None:
     result = parse_elements(f"{char}{ISS_1[1:]}\n{ISS_2}\n", "fuzz.tle")
     assert result.elements == []
     assert result.problems and {p.line for p in result.problems} <= {1, 2}
+
+
+def test_find_object_in_a_history_takes_the_latest_set_at_or_before_the_instant(
+    shared_data: Path,
+) -> None:
+    """The 2024-12 to 2025-07 ISS history: at 8 April 2025 00:00 UTC the set chosen is the
+    latest of the file with an epoch at or before it; before the first epoch, the first set;
+    without an instant, the first set of the file (as before)."""
+    from datetime import UTC, datetime
+
+    result = read_elements(
+        shared_data / "tle" / "iss" / "iss_25544_2024-12_2025-07_Aritra476-ISS-Orbital-Tracking"
+        "-and-Analysis.tle"
+    )
+    at = datetime(2025, 4, 8, tzinfo=UTC)
+    chosen = find_object(result, "25544", at)
+    epochs = [e.epoch_utc for e in result.elements]
+    assert chosen.epoch_utc == max(e for e in epochs if e <= at)
+    assert (at - chosen.epoch_utc).total_seconds() < 86_400
+    assert find_object(result, None, datetime(2020, 1, 1, tzinfo=UTC)).epoch_utc == min(epochs)
+    assert find_object(result, None) is result.elements[0]

@@ -171,7 +171,9 @@ def object_type(name: str) -> ObjectType:
 
 def _primary(req: ScreenRequest, catalog: list[ElementSet]) -> ElementSet:
     if req.primary_elements is not None:
-        return find_object(read_elements(req.primary_elements, strict=req.strict), None)
+        return find_object(
+            read_elements(req.primary_elements, strict=req.strict), None, req.start_utc
+        )
     assert req.primary is not None
     for el in catalog:
         if el.name == req.primary or (

@@ -131,7 +131,7 @@ def propagate(req: PropagateRequest) -> EphemerisAnswer:
     if req.format is EphemerisFormat.czml and req.frame not in (Frame.gcrs, Frame.itrs):
         raise request_error("format", "CZML needs frame gcrs (inertial) or itrs (Earth-fixed)")
     result = read_elements(req.elements_file, strict=req.strict)
-    el = find_object(result, req.object_id)
+    el = find_object(result, req.object_id, req.start_utc)
     t = time_grid(req.start_utc, req.end_utc, req.step_s)
     notes: list[str] = []
     if req.model is PropagationModel.numerical:

@@ -86,7 +86,7 @@ def find_events(req: EventsRequest) -> EventsAnswer:
     if req.kind is EventKind.contact and req.station is None:
         raise request_error("station", "contacts need a ground site LAT,LON[,ALT_M]")
     result = read_elements(req.elements_file, strict=req.strict)
-    el = find_object(result, req.object_id)
+    el = find_object(result, req.object_id, req.start_utc)
     notes: list[str] = []
     end = until_sgp4_limit(el, req.start_utc, req.end_utc, "events", notes)
     state = sgp4_trajectory(el)

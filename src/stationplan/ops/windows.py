@@ -363,7 +363,7 @@ def launch_windows(req: WindowsRequest) -> WindowsAnswer:
     sc, label = _scenario(req.scenario)
     vehicle = None if req.vehicle is None else _vehicle(sc, label, req.vehicle)
     where = _place(sc, label, req.site, vehicle)
-    el = find_object(read_elements(req.elements_file), req.object_id)
+    el = find_object(read_elements(req.elements_file), req.object_id, req.start_utc)
     summary = summarize(el)
     if summary.inclination_deg < abs(where.pad.lat_deg):
         raise request_error(

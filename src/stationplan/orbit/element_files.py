@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -231,12 +232,31 @@ def read_elements(path: str | Path, strict: bool = False) -> ReadResult:
     return parse_elements(text, name, strict=strict)
 
 
-def find_object(result: ReadResult, object_id: str | None) -> ElementSet:
-    """The element set for ``object_id`` (catalog number or name), or the only/first one."""
+def find_object(
+    result: ReadResult, object_id: str | None, at_utc: datetime | None = None
+) -> ElementSet:
+    """The element set for ``object_id`` (catalog number or name), or the only/first object's.
+
+    A file may hold a history of the object (many sets of one catalog number). Without
+    ``at_utc`` the first set found is taken; with it, the latest set of that object whose epoch
+    is at or before ``at_utc`` (the one an analyst would use: SGP4's error grows with the time
+    from epoch), else the earliest after it.
+    """
     if not result.elements:
         raise ElementSetError(
             record_problem(result.source, 1, "the file holds no valid element set")
         )
+    found = _first_match(result, object_id)
+    if at_utc is None:
+        return found
+    history = [e for e in result.elements if e.catalog_number == found.catalog_number]
+    before = [e for e in history if e.epoch_utc <= at_utc]
+    if before:
+        return max(before, key=lambda e: e.epoch_jd_utc)
+    return min(history, key=lambda e: e.epoch_jd_utc)
+
+
+def _first_match(result: ReadResult, object_id: str | None) -> ElementSet:
     if object_id is None:
         return result.elements[0]
     wanted = object_id.strip()
