@@ -3,6 +3,8 @@ uploaded scenario may name, a database that cannot be opened."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -89,3 +91,26 @@ def test_concurrent_requests_with_one_new_token_verify_it_once() -> None:
     assert calls == ["right"]
     assert cache.verify(Counting(), stored, "wrong") is False  # type: ignore[arg-type]
     assert calls == ["right", "wrong"]
+
+
+def test_a_run_serves_only_the_files_it_listed(tmp_path: Path) -> None:
+    """The artefact lookup itself (not the router) refuses a name the run did not list, even
+    when such a file exists next to or above the run's folder."""
+    from stationplan.service.errors import ApiError
+    from stationplan.service.models import Run
+    from stationplan.service.routes.runs import _artefact
+
+    folder = tmp_path / "runs" / "7"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<p>r</p>")
+    (tmp_path / "service.db").write_text("secret")
+    (folder / "notes.txt").write_text("not listed")
+    run = Run(status="succeeded", folder=str(folder), files=["report.html"])
+    assert _artefact(run, "report.html") == folder / "report.html"
+    for name in ("../../service.db", "notes.txt", "/etc/passwd", ""):
+        with pytest.raises(ApiError) as err:
+            _artefact(run, name)
+        assert err.value.status == 404
+    run.files = ["report.html", "../../service.db"]  # even a listed name stays a file name
+    with pytest.raises(ApiError):
+        _artefact(run, "../../service.db")

@@ -69,8 +69,15 @@ def get_run(run_id: int, session: SessionDep, p: CurrentUser) -> RunPublic:
 
 
 def _artefact(run: Run, name: str) -> Path:
-    """The file ``name`` of a succeeded run, if the run wrote it (else 404)."""
-    if run.status != "succeeded" or run.folder is None or name not in (run.files or []):
+    """The file ``name`` of a succeeded run, if the run wrote it (else 404): a plain file name
+    of the run's folder, never a path."""
+    plain = name not in ("", ".", "..") and Path(name).name == name and "\\" not in name
+    if (
+        not plain
+        or run.status != "succeeded"
+        or run.folder is None
+        or name not in (run.files or [])
+    ):
         raise not_found("file")
     path = Path(run.folder) / name
     if not path.is_file():
