@@ -169,3 +169,34 @@ def test_no_backend_returns_a_state_after_an_objects_decay(catalog: list[Element
         assert res.errors.any(), backend
         assert not (speed > 20.0).any(), backend
         assert np.isnan(res.r_teme_km[res.errors != 0]).all(), backend
+
+
+def test_an_object_listed_twice_is_one_coincident_pair_not_an_approach(
+    catalog: list[ElementSet],
+) -> None:
+    """The ISS's element set given a second catalog number (as a docked vehicle often is): a
+    primary screening and an all-vs-all screening split into two spans of time and merged each
+    count one coincident pair, and report no approach between the two."""
+    import dataclasses
+
+    from stationplan.orbit.screening import ALL_VS_ALL_STEP_S, merge_screenings, screen_all
+
+    iss = next(e for e in catalog if e.catalog_number == 25544)
+    twin = dataclasses.replace(iss, catalog_number=99_999, name="ISS TWIN")
+    others = [e for e in catalog if e.catalog_number != 25544][:200]
+    span = 2 * 3600.0
+    one = screen(iss, [twin, *others], START_JD, span, 5.0)
+    assert one.stats.coincident == frozenset({(-1, 0)})
+    assert 0 not in set(one.approaches.secondary.tolist())
+    shell = [iss, twin, *others[:50]]
+    n = int(np.ceil(span / ALL_VS_ALL_STEP_S)) + 1
+    parts = [
+        screen_all(shell, START_JD, span, 5.0, intervals=(0, n // 2)),
+        screen_all(shell, START_JD, span, 5.0, intervals=(n // 2, n - 1)),
+    ]
+    assert [p.stats.coincident_pairs for p in parts] == [1, 1]
+    merged = merge_screenings(parts)
+    assert merged.stats.coincident_pairs == 1
+    a = merged.approaches
+    pairs = set(zip(a.first.tolist(), a.secondary.tolist(), strict=True))
+    assert (0, 1) not in pairs

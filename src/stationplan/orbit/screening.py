@@ -109,7 +109,15 @@ class ScreeningStats:
     intervals_kept: int
     events: int
     failed: dict[int, str]
-    coincident_pairs: int = 0
+    coincident: frozenset[tuple[int, int]] = frozenset()
+    """Pairs of catalog indices (first < second; -1: the primary) that share one place through
+    an interval: one object listed twice, not an approach."""
+
+    @property
+    def coincident_pairs(self) -> int:
+        """How many pairs of objects share one place (each pair once, however many intervals
+        or parts of a screening found it)."""
+        return len(self.coincident)
 
 
 @dataclass(frozen=True)
@@ -310,6 +318,7 @@ def screen(
     found: list[_Event] = []
     failed: dict[int, str] = {}
     kept_total = 0
+    coincident: set[tuple[int, int]] = set()
     for lo in range(0, len(candidates), per_chunk):
         idx = candidates[lo : lo + per_chunk]
         res = propagate_sgp4_jd([catalog[i] for i in idx], jd0, fr, backend=backend)
@@ -338,6 +347,8 @@ def screen(
             t0_s=t_s[k],
             h_s=np.diff(t_s)[k],
         )
+        same = _coincident(kept_here.dr0, kept_here.dr1)
+        coincident.update((-1, kept_here.second_index[int(x)]) for x in np.nonzero(same)[0])
         found += _refine(kept_here, (jd0, fr0), duration_s, threshold_km)
     approaches = _collect(found)
     stats = ScreeningStats(
@@ -348,6 +359,7 @@ def screen(
         intervals_kept=kept_total,
         events=len(approaches),
         failed=failed,
+        coincident=frozenset(coincident),
     )
     return Screening(approaches, stats)
 
@@ -530,7 +542,7 @@ def screen_all(
     found: list[_Event] = []
     failed: dict[int, str] = {}
     kept_total = 0
-    coincident: set[int] = set()
+    coincident: set[tuple[int, int]] = set()
     b0 = i0
     while b0 < i1:
         ks = np.arange(b0, min(b0 + block, i1 + 1))
@@ -555,7 +567,7 @@ def screen_all(
             hk = float(t_s[ks[b] + 1] - t_s[ks[b]])
             keep = kept_intervals(d, sp, hk, threshold_km)[:, 0]
             same = _coincident(dr0, dr1)
-            coincident.update(codes[same].tolist())
+            coincident.update(zip(i[same].tolist(), j[same].tolist(), strict=True))
             sel = np.nonzero(keep & ~same)[0]
             kept_total += int(sel.size)
             if sel.size == 0:
@@ -587,7 +599,7 @@ def screen_all(
         intervals_kept=kept_total,
         events=len(approaches),
         failed=failed,
-        coincident_pairs=len(coincident),
+        coincident=frozenset(coincident),
     )
     return Screening(approaches, stats)
 
@@ -634,6 +646,7 @@ def merge_screenings(parts: Sequence[Screening], offsets: Sequence[int] | None =
         failed.update(part.stats.failed)
     approaches = _collect(events)
     by_objects = offsets is not None
+    shifts = list(offsets) if offsets is not None else [0] * len(parts)
     head = parts[0].stats if parts else ScreeningStats(0, 0, 0.0, 0, 0, 0, {})
     stats = ScreeningStats(
         catalog=sum(p.stats.catalog for p in parts) if by_objects else head.catalog,
@@ -645,6 +658,10 @@ def merge_screenings(parts: Sequence[Screening], offsets: Sequence[int] | None =
         intervals_kept=sum(p.stats.intervals_kept for p in parts),
         events=len(approaches),
         failed=failed,
-        coincident_pairs=sum(p.stats.coincident_pairs for p in parts),
+        coincident=frozenset(
+            (a if a < 0 else a + shift, b + shift)
+            for part, shift in zip(parts, shifts, strict=True)
+            for a, b in part.stats.coincident
+        ),
     )
     return Screening(approaches, stats)
