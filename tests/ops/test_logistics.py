@@ -399,3 +399,27 @@ def test_a_shortfall_lasting_two_quarters_is_listed_in_both_at_its_depth() -> No
     bal = mass_balance(demand, deliveries_kg(alloc, 180), np.zeros(C), 0.0)
     gaps = gap_report(bal, START, "quarter")
     assert [(g.period, round(g.kg, 6)) for g in gaps] == [("2030-Q1", 450.0), ("2030-Q2", 1350.0)]
+
+
+def test_the_solver_reserve_keeps_each_class_not_only_the_carrier_total() -> None:
+    """Pressurised cargo, reserve 10 days: 500 kg of water aboard and none used; no food aboard,
+    1 kg of food a day. The carrier total (500 kg) covers the pooled need for months, yet food
+    needs a delivery at once: by day t it must have received t + 10 kg (the demand before t
+    plus 10 days of reserve). The reserve the solver is given makes the carrier's need less
+    its initial stock exactly that, every day (the pooled reserve asked nothing before day
+    490)."""
+    from types import SimpleNamespace
+
+    from stationplan.ops.cargo_bound import need_kg
+    from stationplan.ops.operations import _station_supply
+
+    days = 60
+    demand = np.zeros((C, days))
+    demand[FOOD] = 1.0
+    initial = np.zeros(C)
+    initial[WATER] = 500.0
+    sc = SimpleNamespace(consumables=SimpleNamespace(reserve_days=10.0))
+    supply = _station_supply(sc, demand, initial)  # type: ignore[arg-type]
+    k = Carrier.PRESSURIZED
+    need = need_kg(supply.demand_kg_per_day[k], supply.reserve_kg[k], days)[:days]
+    assert need - supply.initial_kg[k] == pytest.approx(np.arange(days) + 10.0)

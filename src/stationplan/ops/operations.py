@@ -240,10 +240,28 @@ def _station_supply(
     demand: np.ndarray,
     initial: np.ndarray,
 ) -> StationSupply:
+    """The solver's supply side per carrier, with a reserve that keeps every class's reserve.
+
+    The solver sees carriers, not classes: a carrier's stock is the sum of its classes'. The
+    surplus of one class aboard at the start (water, say) cannot feed another (food), so a
+    carrier reserve of the classes' reserves summed would let food fall below its reserve
+    while the pressurised total holds. The reserve given to the solver is the effective one
+
+        reserve_k(t) = floor(initial_k) + sum_c max(0, need_c(t) - initial_c) - demand_k before t,
+
+    with need_c(t) the running maximum of class c's demand before t plus its reserve: then the
+    carrier's need less its (whole-kg) initial stock is sum_c max(0, need_c(t) - initial_c),
+    the mass each class must receive by day t, and a manifest that meets it can be split among
+    the classes (any kilogram of a carrier can be given to any of its classes, earliest need
+    first). It is never more than 1 kg below the classes' reserves summed."""
     assert sc.consumables is not None
-    per_carrier = carrier_matrix() @ demand  # (K, D)
-    reserve = sc.consumables.reserve_days * per_carrier
+    class_reserve = sc.consumables.reserve_days * demand  # (C, D)
+    before = np.cumsum(demand, axis=1) - demand  # demand before each day
+    need = np.maximum.accumulate(before + class_reserve, axis=1)
+    short = np.maximum(need - np.asarray(initial, float)[:, None], 0.0)
     init = carrier_matrix() @ initial
+    per_carrier = carrier_matrix() @ demand  # (K, D)
+    reserve = np.floor(init)[:, None] + carrier_matrix() @ short - carrier_matrix() @ before
     return StationSupply(
         demand_kg_per_day={c: per_carrier[k] for k, c in enumerate(CARRIERS)},
         initial_kg={c: float(init[k]) for k, c in enumerate(CARRIERS)},
