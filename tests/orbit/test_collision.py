@@ -295,8 +295,9 @@ def test_bad_conjunction_geometry() -> None:
 
 
 def test_default_element_set_covariance() -> None:
-    """The assumed element-set covariance (a stated assumption, see its docstring) grows with
-    age, most along track; debris is less certain than payloads; bad input is refused."""
+    """The element-set covariance (payload row calibrated on ISS element sets, the others
+    scaled assumptions: see its docstring) grows with age, most along track; debris is less
+    certain than payloads; bad input is refused."""
     young = default_covariance_rtn_m2("payload", 0.0)
     old = default_covariance_rtn_m2("payload", 3.0)
     assert np.all(old.diagonal() > young.diagonal())

@@ -411,8 +411,9 @@ ObjectType = Literal["payload", "rocket_body", "debris"]
 
 @dataclass(frozen=True)
 class ElementSetSigma:
-    """Assumed 1-sigma position errors (m) of an element set without covariance, in the
-    object's RTN axes at the element epoch, and their growth (m/day) with element-set age."""
+    """1-sigma position errors (m) of an element set without covariance, in the object's RTN
+    axes at the element epoch, and their growth with element-set age:
+    ``sigma(age) = sigma0 + rate * age + accel * age^2`` per axis (m, m/day, m/day^2)."""
 
     radial_m: float
     along_m: float
@@ -420,15 +421,47 @@ class ElementSetSigma:
     radial_m_per_day: float
     along_m_per_day: float
     cross_m_per_day: float
+    radial_m_per_day2: float = 0.0
+    along_m_per_day2: float = 0.0
+    cross_m_per_day2: float = 0.0
 
+    def sigma_rtn_m(self, age_days: float) -> NDArray[np.float64]:
+        """The 1-sigma R, T, N (m) at ``age_days``."""
+        sigma0 = np.array([self.radial_m, self.along_m, self.cross_m])
+        rate = np.array([self.radial_m_per_day, self.along_m_per_day, self.cross_m_per_day])
+        accel = np.array([self.radial_m_per_day2, self.along_m_per_day2, self.cross_m_per_day2])
+        out: NDArray[np.float64] = sigma0 + rate * age_days + accel * age_days**2
+        return out
+
+    def scaled(self, epoch: tuple[float, float, float], growth: float) -> ElementSetSigma:
+        """This row with its epoch sigmas times ``epoch`` (R, T, N) and every growth term
+        times ``growth``."""
+        return ElementSetSigma(
+            self.radial_m * epoch[0],
+            self.along_m * epoch[1],
+            self.cross_m * epoch[2],
+            self.radial_m_per_day * growth,
+            self.along_m_per_day * growth,
+            self.cross_m_per_day * growth,
+            self.radial_m_per_day2 * growth,
+            self.along_m_per_day2 * growth,
+            self.cross_m_per_day2 * growth,
+        )
+
+
+_PAYLOAD_SIGMA = ElementSetSigma(62.0, 490.0, 164.0, 5.0, 0.0, 72.0, 4.0, 1152.0, 15.0)
+ROCKET_BODY_SCALE = ((1.5, 1.6, 4.0 / 3.0), 4.0 / 3.0)
+"""Rocket bodies against payloads: epoch sigmas x (R, T, N) and growth x (an assumption)."""
+DEBRIS_SCALE = ((2.0, 3.0, 2.0), 2.0)
+"""Debris against payloads: epoch sigmas x (R, T, N) and growth x (an assumption)."""
 
 DEFAULT_ELEMENT_SET_SIGMAS: dict[str, ElementSetSigma] = {
-    "payload": ElementSetSigma(62.0, 490.0, 164.0, 26.0, 5389.0, 147.0),
-    "rocket_body": ElementSetSigma(93.0, 784.0, 219.0, 35.0, 7185.0, 196.0),
-    "debris": ElementSetSigma(124.0, 1470.0, 328.0, 52.0, 10778.0, 294.0),
+    "payload": _PAYLOAD_SIGMA,
+    "rocket_body": _PAYLOAD_SIGMA.scaled(*ROCKET_BODY_SCALE),
+    "debris": _PAYLOAD_SIGMA.scaled(*DEBRIS_SCALE),
 }
 """LEO element-set (TLE/OMM, SGP4) 1-sigma errors by object type: R, T, N at the epoch (m)
-and their growth (m/day) with element-set age; ``sigma(age) = sigma0 + rate * age``.
+and their growth with element-set age, ``sigma(age) = sigma0 + rate * age + accel * age^2``.
 
 **payload: calibrated** on the ISS (NORAD 25544) element sets of 2024-12-10 to 2025-07-23
 (Space-Track/CelesTrak sets, 1,010 distinct epochs; a large manoeuvring payload at ~420 km
@@ -440,8 +473,8 @@ Krag & Klinkrad 2008, AMOS, a covariance for sets that carry none). 16 intervals
 manoeuvres (reboosts of 0.3-3.6 km in mean semi-major axis, and the settling sets after
 them) cut 6,187 pairs; 23,481 pairs used. Robust sigma (1.4826 MAD) per age bin, the later
 set's own epoch error taken out (residual sigma of the 0-0.5 day bin / sqrt(2) is the epoch
-level), growth fitted by least squares with the intercept at that level. Measured
-2026-12-03, m (R / T / N):
+level), growth fitted by non-negative least squares (rate and accel) with the intercept at
+that level. Measured 2026-12-03, m (R / T / N):
 
 ====================  =================  ==================
 age bin (days)        2024-2025 history  1998-2004 history
@@ -453,36 +486,31 @@ age bin (days)        2024-2025 history  1998-2004 history
 3-5     (mean 3.99)   155 / 18892 / 876  226 / 34934 / 828
 5-7     (mean 5.98)   238 / 39259 / 965  404 / 72947 / 1295
 fit sigma0            62 / 490 / 164     44 / 663 / 51
-fit rate (m/day)      26 / 5389 / 147    54 / 10238 / 199
+fit rate (m/day)      5 / 0 / 72         35 / 12 / 68
+fit accel (m/day^2)   4 / 1152 / 15      4 / 2360 / 30
 ====================  =================  ==================
 
-The 1998-2004 column (ISS assembly at 350-400 km through the 2000-2002 solar maximum,
-10,140 epochs, 536 manoeuvre intervals) is a cross-check, not used. The along-track error
-grows about as age squared (a drag, i.e. mean-motion, error), so the straight line
-over-estimates it up to ~5 days (x3.6 at 0.77 day, x2.6 at 1.5, x1.8 at 2.5, x1.16 at 4)
-and under-estimates it beyond (x0.83 at 6 days); the line fits radial within 40 % and
-cross-track within 60 % (worst at 0.77 day). Along-track biases (median residual -0.1 km at
-0.77 day, -2.8 km at 6 days in 2024-2025) are small against the sigmas and are not
-modelled. Consecutive sets share tracking data, so differencing may under-estimate the
+The fitted curve of 2024-2025 is within 10 % of the binned along-track sigmas from 0.77 to 6
+days (it grows about as age squared: a drag, i.e. mean-motion, error), within 15 % radially
+and within 30 % cross-track. The 1998-2004 column (ISS assembly at 350-400 km through the
+2000-2002 solar maximum, 10,140 epochs, 536 manoeuvre intervals) is a cross-check, not used:
+drag was stronger, the along-track growth twice as fast. Along-track biases (median residual
+-0.1 km at 0.77 day, -2.8 km at 6 days in 2024-2025) are small against the sigmas and are
+not modelled. Consecutive sets share tracking data, so differencing may under-estimate the
 epoch level.
 
 **rocket_body, debris: scaled assumptions**, not calibrated: no element-set history of such
 objects is in the project's data, and no published table by object type was read. Each is
-the calibrated payload row times the ratios of this project's earlier assumed table (rocket
-body 1.5 / 1.6 / 1.33 at epoch and 1.33 on every rate; debris 2 / 3 / 2 at epoch and 2 on
-every rate). Applied to all LEO debris, the ISS's solar-maximum drag growth is likely
-pessimistic for higher, denser objects and optimistic for small high area-to-mass fragments.
-For comparison only: the LEO epoch sigmas of Flohrer et al. (2008, Tables 1 and 2: whole
-catalogue, near-circular, perigee < 800 km, inclination 30-60 deg: 107 / 308 / 169 m), as
-transcribed in public source files (the paper itself was not read here), are of the same
-order as the calibrated epoch level. Use these sigmas for screening only: a Pc from them
-is not an operational Pc."""
+the calibrated payload row scaled by :data:`ROCKET_BODY_SCALE` and :data:`DEBRIS_SCALE`.
+Applied to all LEO debris, the ISS's solar-maximum drag growth is likely pessimistic for
+higher, denser objects and optimistic for small high area-to-mass fragments. Use these sigmas
+for screening only: a Pc from them is not an operational Pc."""
 
 
 def default_covariance_rtn_m2(object_type: ObjectType, age_days: float) -> Vec:
     """3x3 RTN position covariance (m^2, diagonal) of an element set without covariance, by
     object type and element-set age (days since its epoch at TCA): the sigmas of
-    :data:`DEFAULT_ELEMENT_SET_SIGMAS`, grown linearly with age. The payload row is calibrated
+    :data:`DEFAULT_ELEMENT_SET_SIGMAS` at that age. The payload row is calibrated
     on ISS element sets of 2024-2025 (:mod:`stationplan.orbit.tle_accuracy`); the
     rocket-body and debris rows are scaled assumptions (see the table's docstring).
 
@@ -495,13 +523,6 @@ def default_covariance_rtn_m2(object_type: ObjectType, age_days: float) -> Vec:
         )
     if not (math.isfinite(age_days) and age_days >= 0.0):
         raise ConjunctionError(f"element-set age must be >= 0 days (got {age_days})")
-    s = DEFAULT_ELEMENT_SET_SIGMAS[object_type]
-    sig = np.array(
-        [
-            s.radial_m + s.radial_m_per_day * age_days,
-            s.along_m + s.along_m_per_day * age_days,
-            s.cross_m + s.cross_m_per_day * age_days,
-        ]
-    )
+    sig = DEFAULT_ELEMENT_SET_SIGMAS[object_type].sigma_rtn_m(age_days)
     cov: Vec = np.diag(sig**2)
     return cov

@@ -9,7 +9,8 @@ its position is differenced against the later set's own state at that set's epoc
 truth: at its epoch a set is at its most accurate). The difference is resolved in the
 radial / along-track / cross-track (RTN) axes of the truth state. Residuals are grouped by
 age (time from the propagated set's epoch); each group gives a robust 1-sigma per axis, and
-``sigma(age) = sigma0 + rate * age`` is fitted per axis by least squares. The aim is that
+``sigma(age) = sigma0 + rate * age + accel * age^2`` is fitted per axis by non-negative
+least squares. The aim is that
 of Flohrer, Krag & Klinkrad (2008, "Assessment and categorization of TLE orbit errors for
 the US SSN catalogue", AMOS): a covariance for element sets that carry none.
 
@@ -36,16 +37,19 @@ Choices, and why:
   errors independent its variance is ``sigma(age)^2 + sigma(0)^2``. The first bin's ages
   (< 0.5 day) are nearly 0, so there the residual is the difference of two nearly equal
   independent errors: ``sigma0 = s_first_bin / sqrt(2)``. That epoch variance is taken out
-  of every bin, ``sigma(age) = sqrt(s_bin^2 - sigma0^2)``, and the growth rate is fitted by
-  least squares (``numpy.linalg.lstsq``, bins unweighted) on ``sigma(age) - sigma0 = rate *
-  age``, the intercept held at the measured epoch level. Consecutive sets share
+  of every bin, ``sigma(age) = sqrt(s_bin^2 - sigma0^2)``, and the growth is fitted by
+  non-negative least squares (``scipy.optimize.nnls``, bins weighted by 1/sigma so that
+  each bin counts in relative terms) on ``sigma(age) - sigma0 = rate * age + accel *
+  age^2``, the intercept held at the measured epoch level. Consecutive sets share
   observations (their fit spans overlap), so their errors are in truth positively
   correlated and differencing underestimates the epoch level: ``sigma0`` is best read as a
   lower bound.
-* **A straight line**: the along-track error of a drag-perturbed orbit grows about as
-  age squared (a mean-motion error integrates into along-track distance), so the unweighted
-  line over-estimates it at small ages and under-estimates it beyond the fitted span; the
-  per-bin sigmas are returned for that reason.
+* **A quadratic**: the along-track error of a drag-perturbed orbit grows about as age
+  squared (an error in mean motion, or in its drag-driven rate, integrates into along-track
+  distance; Vallado 2013, section 9.6), radial and cross-track errors about linearly; a
+  straight line over-estimates the along-track error at small ages and under-estimates it
+  beyond the fitted span. Both terms are kept non-negative, so the fit never shrinks with
+  age; the per-bin sigmas are returned as well.
 
 Units: ages in days, positions in m (SGP4 works in km; converted here). Pure numpy, no I/O.
 """
@@ -126,6 +130,7 @@ class Calibration:
     bins: tuple[AgeBin, ...]
     sigma0_rtn_m: Array
     rate_rtn_m_per_day: Array
+    accel_rtn_m_per_day2: Array
     sets_used: int
     manoeuvre_intervals: int
     pairs_used: int
@@ -133,7 +138,11 @@ class Calibration:
 
     def sigma_at_rtn_m(self, age_days: float) -> Array:
         """Fitted 1-sigma (R, T, N, m) at ``age_days``."""
-        out: Array = self.sigma0_rtn_m + self.rate_rtn_m_per_day * age_days
+        out: Array = (
+            self.sigma0_rtn_m
+            + self.rate_rtn_m_per_day * age_days
+            + self.accel_rtn_m_per_day2 * age_days**2
+        )
         return out
 
 
@@ -268,12 +277,21 @@ def robust_sigma(x: Array, axis: int = 0) -> Array:
     return out
 
 
-def _fit_rate(age_days: Array, excess_m: Array) -> Array:
-    """Least-squares slope per axis of ``excess = rate * age`` (a line through the
-    origin); ``excess_m`` is (B, 3)."""
-    coef, *_ = np.linalg.lstsq(age_days[:, None], excess_m, rcond=None)
-    out: Array = coef[0]
-    return out
+def _fit_growth(age_days: Array, excess_m: Array, sigma_m: Array) -> tuple[Array, Array]:
+    """Per axis, non-negative ``rate`` and ``accel`` of ``excess = rate * age + accel *
+    age^2`` (through the origin) by :func:`scipy.optimize.nnls`, each bin weighted by
+    ``1 / sigma`` (relative errors: the late bins' metres do not swamp the early ones);
+    ``excess_m`` and ``sigma_m`` are (B, 3). Returns (rate, accel), each (3,)."""
+    from scipy.optimize import nnls
+
+    rate = np.zeros(3)
+    accel = np.zeros(3)
+    for axis in range(3):
+        w = 1.0 / np.maximum(sigma_m[:, axis], 1e-9)
+        design = np.stack([age_days, age_days**2], axis=1) * w[:, None]
+        coef, _ = nnls(design, excess_m[:, axis] * w)
+        rate[axis], accel[axis] = coef
+    return rate, accel
 
 
 def calibrate(
@@ -284,7 +302,8 @@ def calibrate(
     rate_window: int = RATE_WINDOW,
 ) -> Calibration:
     """Per-bin robust sigmas (R, T, N) of an object's element sets and the linear fit
-    ``sigma(age) = sigma0 + rate * age``, by the method of the module docstring.
+    ``sigma(age) = sigma0 + rate * age + accel * age^2``, by the method of the module
+    docstring.
 
     Bins with fewer than 3 pairs are left out of the fit (their sigma is NaN). Raises
     ``ValueError`` when fewer than 2 bins have pairs.
@@ -334,7 +353,9 @@ def calibrate(
     first = int(np.argmax(good))
     sigma0 = s_bin[first] / np.sqrt(2.0)
     corrected = np.sqrt(np.maximum(s_bin**2 - sigma0**2, 0.0))
-    rate = _fit_rate(mean_age[good], corrected[good] - sigma0)
+    rate, accel = _fit_growth(
+        mean_age[good], corrected[good] - sigma0, np.maximum(corrected[good], sigma0)
+    )
     bins = tuple(
         AgeBin(b[0], b[1], b[2], b[3], b[4], b[5], b[6], corrected[k]) for k, b in enumerate(raw)
     )
@@ -342,6 +363,7 @@ def calibrate(
         bins=bins,
         sigma0_rtn_m=np.asarray(sigma0, dtype=float),
         rate_rtn_m_per_day=np.asarray(rate, dtype=float),
+        accel_rtn_m_per_day2=np.asarray(accel, dtype=float),
         sets_used=len(sets),
         manoeuvre_intervals=int(np.count_nonzero(manoeuvre_intervals(sets, jump_km, rate_window))),
         pairs_used=used,
@@ -363,5 +385,6 @@ def format_table(cal: Calibration) -> str:
         )
     s0 = "/".join(f"{x:.0f}" for x in cal.sigma0_rtn_m)
     rt = "/".join(f"{x:.0f}" for x in cal.rate_rtn_m_per_day)
-    lines.append(f"fit: sigma0 R/T/N = {s0} m, rate R/T/N = {rt} m/day")
+    ac = "/".join(f"{x:.0f}" for x in cal.accel_rtn_m_per_day2)
+    lines.append(f"fit: sigma0 R/T/N = {s0} m, rate R/T/N = {rt} m/day, accel R/T/N = {ac} m/day^2")
     return "\n".join(lines)
