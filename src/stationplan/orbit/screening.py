@@ -399,6 +399,34 @@ class _Intervals:
     h_s: NDArray[np.float64]
 
 
+def hull_lower_bound_km(
+    dr0: NDArray[np.float64],
+    dv0: NDArray[np.float64],
+    dr1: NDArray[np.float64],
+    dv1: NDArray[np.float64],
+    h_s: float,
+) -> NDArray[np.float64]:
+    """A lower bound on the closest distance (km) of each interval's cubic Hermite relative
+    path, in O(1) per interval: the cubic is the Bezier curve of control points ``P0 = dr0``,
+    ``P1 = dr0 + h dv0 / 3``, ``P2 = dr1 - h dv1 / 3``, ``P3 = dr1`` and lies in their convex
+    hull (Farin, "Curves and Surfaces for CAGD", 5th ed., 2002, ch. 4), so no point of it is
+    nearer the origin than the smallest projection of the control points on any unit vector
+    ``u``; ``u`` is the direction of ``P0 + P3``. An interval whose bound exceeds the threshold
+    plus the interpolant's error bound cannot hold an approach under the threshold, and its
+    fine search is skipped. (May be negative, meaning no information.)"""
+    p1 = dr0 + dv0 * (h_s / 3.0)
+    p2 = dr1 - dv1 * (h_s / 3.0)
+    mid = dr0 + dr1
+    norm = np.linalg.norm(mid, axis=-1, keepdims=True)
+    u = np.divide(mid, norm, out=np.zeros_like(mid), where=norm > 0.0)
+    proj = np.stack(
+        [np.einsum("...k,...k->...", u, p) for p in (dr0, p1, p2, dr1)],
+        axis=-1,
+    )
+    out: NDArray[np.float64] = proj.min(axis=-1)
+    return out
+
+
 def _refine(
     kept: _Intervals, start: tuple[float, float], end_s: float, threshold_km: float
 ) -> list[_Event]:
@@ -408,14 +436,20 @@ def _refine(
     out = []
     apart = ~_coincident(kept.dr0, kept.dr1)
     for h in np.unique(kept.h_s):  # intervals share the step but the last
-        sel = np.nonzero((kept.h_s == h) & apart)[0]
+        margin = max(1.0, 2.0 * float(h) ** 4 * SNAP_MAX_KM_S4 / 384.0)
+        same_step = kept.h_s == h
+        near = hull_lower_bound_km(
+            kept.dr0[same_step], kept.dv0[same_step], kept.dr1[same_step], kept.dv1[same_step], h
+        ) < (threshold_km + margin)
+        passing = np.zeros_like(apart)
+        passing[np.nonzero(same_step)[0][near]] = True
+        sel = np.nonzero(passing & apart)[0]
         ends = (kept.dr0[sel], kept.dv0[sel], kept.dr1[sel], kept.dv1[sel], float(h))
         rel = _hermite(*ends, s)
         dist = np.sqrt(np.einsum("ksj,ksj->ks", rel, rel))
         s_min = _closest_fraction(*ends, s[np.argmin(dist, axis=1)])
         dmin = np.linalg.norm(_hermite_at(*ends, s_min)[0], axis=1)
         best = np.clip(np.rint(s_min * FINE_SAMPLES).astype(int), 0, FINE_SAMPLES)
-        margin = max(1.0, 2.0 * float(h) ** 4 * SNAP_MAX_KM_S4 / 384.0)
         for j in np.nonzero(dmin < threshold_km + margin)[0]:
             i = int(sel[j])
             pair = _Pair(kept.firsts[i], kept.seconds[i], *start)
