@@ -22,7 +22,9 @@ close approaches between satellites", Celestial Mechanics 33, 143-158):
    head-on 15 km/s pair).
 3. **TCA by root-finding on the range-rate.** In a kept interval the relative position is the
    cubic Hermite interpolant of both ends' positions and velocities (its error is about
-   ``h^4 |r''''| / 384``, under a metre for 60 s in LEO); its closest point is found on a fine
+   ``h^4 |r''''| / 384``, under a metre for 60 s in LEO); an interval whose interpolant's
+   Bezier hull stays farther than the threshold plus that error is dropped at once
+   (:func:`hull_lower_bound_km`); otherwise its closest point is found on a fine
    grid of the interval and then the exact SGP4 range-rate ``rho . drho / |rho|`` is driven to
    zero by Brent's method (:func:`scipy.optimize.brentq`) in a bracket around it. Approaches
    still under the threshold at their TCA are the events.
