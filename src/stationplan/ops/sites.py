@@ -57,6 +57,20 @@ class ResolvedSite:
     vehicle: Vehicle | None
 
 
+def find_launch_site(sc: Scenario, text: str, label: str = "") -> LaunchSite:
+    """The launch site of ``sc`` named ``text`` (a case-insensitive prefix of its name);
+    ValueError naming the known sites (of ``label``, e.g. "scenario X") if none or several."""
+    wanted = text.strip().lower()
+    matches = [s for s in sc.launch_sites if wanted and s.name.lower().startswith(wanted)]
+    if len(matches) != 1:
+        names = ", ".join(s.name for s in sc.launch_sites)
+        of = f" of {label}" if label else ""
+        raise ValueError(
+            f"'{text}' names no single launch site{of}; known: {names}; or give LAT,LON"
+        )
+    return matches[0]
+
+
 def resolve_launch_site(text: str) -> ResolvedSite:
     """A launch site of the default scenario by (case-insensitive prefix of its) name, with the
     first vehicle that flies from it, or a pad at ``LAT,LON[,ALT_M]``. ValueError if neither."""
@@ -64,12 +78,7 @@ def resolve_launch_site(text: str) -> ResolvedSite:
         lat, lon, alt = parse_lat_lon(text)
         return ResolvedSite(text.strip(), Pad(lat, lon, alt), None, None)
     sc = default_scenario()
-    wanted = text.strip().lower()
-    matches = [s for s in sc.launch_sites if s.name.lower().startswith(wanted)] if wanted else []
-    if len(matches) != 1:
-        names = ", ".join(s.name for s in sc.launch_sites)
-        raise ValueError(f"'{text}' names no single launch site; known: {names}; or give LAT,LON")
-    site = matches[0]
+    site = find_launch_site(sc, text)
     vehicle = next((v for v in sc.vehicles if site.name in v.launch_sites), None)
     pad = Pad(site.latitude_deg, site.longitude_deg, site.altitude_m)
     return ResolvedSite(site.name, pad, site, vehicle)

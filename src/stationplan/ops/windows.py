@@ -29,6 +29,7 @@ from stationplan.ops.ephemeris import until_sgp4_limit
 from stationplan.ops.requests import SpanRequest, field_type, request_error
 from stationplan.ops.sites import (
     default_scenario,
+    find_launch_site,
     looks_like_coordinates,
     parse_lat_lon,
     resolve_launch_site,
@@ -307,15 +308,10 @@ def _vehicle(sc: Scenario, label: str, name: str) -> Vehicle:
 
 def _named_site(sc: Scenario, label: str, text: str) -> LaunchSite:
     """The launch site of ``sc`` named ``text`` (case-insensitive prefix)."""
-    wanted = text.strip().lower()
-    matches = [s for s in sc.launch_sites if wanted and s.name.lower().startswith(wanted)]
-    if len(matches) != 1:
-        names = ", ".join(s.name for s in sc.launch_sites)
-        raise request_error(
-            "site",
-            f"'{text}' names no single launch site of {label}; known: {names}; or give LAT,LON",
-        )
-    return matches[0]
+    try:
+        return find_launch_site(sc, text, label)
+    except ValueError as exc:
+        raise request_error("site", str(exc)) from None
 
 
 @dataclass(frozen=True)
