@@ -28,7 +28,7 @@ def test_negative_bstar_history_is_fitted(shared_data: Path, tmp_path: Path) -> 
     data = json.loads(result.stdout)
     fit = data["drag"]["fit"]
     assert 0.004 < fit["ballistic_m2_kg"] < 0.012 and fit["sigma_m2_kg"] > 0
-    assert fit["span_start_utc"].startswith("2025-06-20")
+    assert fit["span_start_utc"].startswith("2025-06-02")  # 2 spans pooled, 30 days
     assert fit["span_end_utc"].startswith("2025-07-02T20:36")
     interval = data["drag"]["interval"]
     assert interval["ballistic_low_m2_kg"] < fit["ballistic_m2_kg"]
@@ -43,7 +43,7 @@ def test_negative_bstar_history_is_fitted(shared_data: Path, tmp_path: Path) -> 
     header, drag, *rows = csv_out.stdout.strip().splitlines()
     assert header.startswith("time_utc,kind,mean_altitude_km,mean_altitude_low_km,")
     assert "sigma_m2_kg" in header and "span_start_utc" in header
-    assert drag.split(",")[1] == "drag" and "2025-06-20" in drag
+    assert drag.split(",")[1] == "drag" and "2025-06-02" in drag
     assert len(rows) == 4 and all(r.split(",")[1] == "altitude" for r in rows)
 
 

@@ -3,7 +3,9 @@
 Data: the ISS (NORAD 25544) element sets of 2024-12-10 to 2025-07-02 (Space-Track/CelesTrak
 history, the first 1,075 sets of the 2024-12 to 2025-07 file); the last set, 2025-07-02
 20:36 UTC, has B* -0.28156e-3, so no drag area follows from it. The last reboost before it
-(2025-06-19) leaves a 12.7-day reboost-free span, 2025-06-20 03:56 to 2025-07-02 20:36.
+(2025-06-19) leaves a 12.7-day reboost-free span, 2025-06-20 03:56 to 2025-07-02 20:36; with
+the default 30 days of history the fit pools it with the end of the span before that reboost,
+from 2025-06-02 21:16 (131 sets in 2 spans).
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def test_negative_bstar_history_is_fitted(negative_history: Path) -> None:
         minute=36, second=11
     )
     assert fit.span_end_utc == answer.start_utc
-    assert fit.span_start_utc.date() == utc(2025, 6, 20).date()
-    assert 50 <= fit.span_sets <= 70 and fit.history_sets > 900
+    assert fit.span_start_utc.date() == utc(2025, 6, 2).date()
+    assert 120 <= fit.span_sets <= 140 and fit.history_sets > 900
     # ISS C_D A / m is 0.005-0.011 m^2/kg with NRLMSIS 2.1 (tests/orbit/test_decay_fit.py)
     assert 0.004 < fit.ballistic_m2_kg < 0.012
     assert 0.0 < fit.sigma_m2_kg < 0.2 * fit.ballistic_m2_kg
@@ -55,6 +57,7 @@ def test_negative_bstar_history_is_fitted(negative_history: Path) -> None:
     # the area follows from the coefficient for the default 1000 kg and C_D 2.2
     assert answer.drag_area_m2 == pytest.approx(fit.ballistic_m2_kg * 1000 / 2.2)
     assert "fitted to the decay of" in answer.drag_area_source
+    assert "in 2 reboost-free spans" in answer.drag_area_source
     # the interval brackets the prediction: a larger coefficient decays faster
     assert interval.ballistic_low_m2_kg < fit.ballistic_m2_kg < interval.ballistic_high_m2_kg
     assert interval.ballistic_high_m2_kg - fit.ballistic_m2_kg == pytest.approx(fit.sigma_m2_kg)

@@ -30,10 +30,10 @@ from stationplan.orbit.decay_fit import (
     MIN_SPAN_SETS,
     OUTLIER_KM,
     BallisticFit,
-    Span,
+    Segment,
     clean_history,
-    fit_ballistic,
-    fit_span,
+    fit_pooled,
+    fit_spans,
 )
 from stationplan.orbit.element_files import find_object, read_elements
 from stationplan.orbit.elements import (
@@ -344,11 +344,11 @@ class LifetimeRequest(WeatherRequest):
 class DragFit:
     """C_D A / m fitted to the object's own decay (:mod:`stationplan.orbit.decay_fit`).
 
-    ``ballistic_m2_kg`` C_D A / m (m^2/kg) and its 1-sigma ``sigma_m2_kg``; the span fitted,
-    ``span_start_utc`` to ``span_end_utc`` with ``span_sets`` element sets (of
+    ``ballistic_m2_kg`` C_D A / m (m^2/kg) and its 1-sigma ``sigma_m2_kg``; the reboost-free
+    spans fitted, ``span_start_utc`` to ``span_end_utc`` with ``span_sets`` element sets (of
     ``history_sets`` distinct epochs of the object in the file); ``residual_rms_km`` observed
-    minus fitted mean altitude; ``observed_decay_km`` (straight line through the sets) and
-    ``fitted_decay_km`` (the model) over the span.
+    minus fitted mean altitude; ``observed_decay_km`` (straight lines through the sets) and
+    ``fitted_decay_km`` (the model) summed over the spans.
     """
 
     ballistic_m2_kg: float
@@ -424,28 +424,31 @@ def _history(sets: list[ElementSet], chosen: ElementSet) -> list[ElementSet]:
 
 def _fit_history(
     history: list[ElementSet], model: DecayModel, fit_days: float
-) -> tuple[BallisticFit, Span, int, datetime] | None:
-    """C_D A / m fitted to the most recent reboost-free span of ``history`` (at most
-    ``fit_days`` long), the span (indices into the cleaned history), the number of sets
-    kept and the epoch of the span's last set; None when no span is long enough."""
+) -> tuple[BallisticFit, int, int, datetime] | None:
+    """C_D A / m fitted jointly to the reboost-free spans of ``history`` within its last
+    ``fit_days`` (:func:`~stationplan.orbit.decay_fit.fit_spans`,
+    :func:`~stationplan.orbit.decay_fit.fit_pooled`), the number of sets fitted, the number
+    of sets kept and the epoch of the last set fitted; None when no span is long enough."""
     summaries = [summarize(e) for e in history]
     jd = np.array([e.epoch_jd_utc for e in history])
     alt = np.array([s.mean_altitude_km for s in summaries])
     keep = clean_history(jd, alt)
     jd, alt = jd[keep], alt[keep]
     kept = [s for s, k in zip(summaries, keep.tolist(), strict=True) if k]
-    span = fit_span(jd, alt, fit_days)
-    if span is None:
+    spans = fit_spans(jd, alt, fit_days)
+    if not spans:
         return None
-    first = kept[span.first]
-    fit = fit_ballistic(
-        model,
-        first.epoch_utc,
-        jd[span.first : span.last + 1] - jd[span.first],
-        alt[span.first : span.last + 1],
-        first.raan_deg,
-    )
-    return fit, span, len(kept), kept[span.last].epoch_utc
+    segments = [
+        Segment(
+            kept[s.first].epoch_utc,
+            jd[s.first : s.last + 1] - jd[s.first],
+            alt[s.first : s.last + 1],
+            kept[s.first].raan_deg,
+        )
+        for s in spans
+    ]
+    fit = fit_pooled(model, segments)
+    return fit, sum(s.sets for s in spans), len(kept), kept[spans[-1].last].epoch_utc
 
 
 @dataclass(frozen=True)
@@ -511,8 +514,8 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
 
     The prediction starts from the object's latest element set in the file. The drag comes
     from, in this order: ``area_m2`` if given; with a history of the object in the file (two
-    or more epochs), C_D A / m fitted to the decay of its most recent reboost-free span of at
-    most ``fit_days`` (:mod:`stationplan.orbit.decay_fit`), with the prediction repeated at
+    or more epochs), one C_D A / m fitted to the decay of its reboost-free spans within its
+    last ``fit_days`` (:mod:`stationplan.orbit.decay_fit`), with the prediction repeated at
     the coefficient -+ 1 sigma (``interval``); else the element set's B* for the given mass
     (C_D 2.2, Vallado 2013 eq. 9-42). A B* of zero or below with neither an area nor a
     history is a bad request naming ``area_m2``. Mean altitude = mean semi-major axis -
@@ -540,7 +543,7 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
     else:
         fitted = _fit_history(history, model, req.fit_days) if len(history) > 1 else None
         if fitted is not None:
-            fit, span, kept, span_end = fitted
+            fit, span_sets, kept, span_end = fitted
             b, sigma = fit.ballistic_m2_kg, fit.sigma_m2_kg
             area = b * mass / cd
             drag_fit = DragFit(
@@ -548,15 +551,16 @@ def lifetime(req: LifetimeRequest) -> LifetimeAnswer:
                 sigma_m2_kg=sigma,
                 span_start_utc=fit.epoch_utc,
                 span_end_utc=span_end,
-                span_sets=span.sets,
+                span_sets=span_sets,
                 history_sets=len(history),
                 residual_rms_km=fit.residual_rms_km,
                 observed_decay_km=fit.observed_decay_km,
                 fitted_decay_km=fit.fitted_decay_km,
             )
             source = (
-                f"C_D A/m {b:.4g} +- {sigma:.2g} m^2/kg fitted to the decay of {span.sets} "
-                f"element sets {fit.epoch_utc:%Y-%m-%dT%H:%MZ} to {span_end:%Y-%m-%dT%H:%MZ}, "
+                f"C_D A/m {b:.4g} +- {sigma:.2g} m^2/kg fitted to the decay of {span_sets} "
+                f"element sets in {fit.spans} reboost-free span{'s' if fit.spans > 1 else ''} "
+                f"{fit.epoch_utc:%Y-%m-%dT%H:%MZ} to {span_end:%Y-%m-%dT%H:%MZ}, "
                 f"with mass {mass:g} kg and C_D {cd:g}"
             )
             if kept < len(history):

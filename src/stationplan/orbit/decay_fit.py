@@ -19,18 +19,22 @@ estimation). The steps:
    it. The median keeps a reboost's step sharp while it damps the 0.05-0.2 km scatter of the
    ISS's element sets, whose raw set-to-set differences would often exceed 0.1 km. Sets
    within ``settle_days`` (0.5 day) after a reboost are skipped (their fits straddle it).
-3. *Span* (:func:`fit_span`): the reboost-free span that ends at the last set, cut to its
-   last ``fit_days``; if that is shorter than ``min_days`` or holds fewer than ``min_sets``
-   sets, the most recent earlier span that is long enough.
-4. *Fit* (:func:`fit_ballistic`): the span's mean altitudes are fitted by least squares
-   (``scipy.optimize.curve_fit``, trust-region reflective with C_D A / m > 0) with the
-   project's orbit-averaged NRLMSIS decay model (:func:`stationplan.orbit.decay.propagate_decay`)
-   for two parameters: the mean altitude at the span's first epoch and C_D A / m. The 1-sigma
-   uncertainty is the square root of the covariance of the fit, scaled by the residual
-   variance (``absolute_sigma=False``), and inflated for the serial correlation of the
-   residuals (consecutive element sets share tracking data and errors): the effective number
-   of observations is n (1 - r1) / (1 + r1) with r1 the lag-1 autocorrelation of the
-   residuals (the AR(1) correction, Bretherton et al. 1999, J. Climate 12, 1990-2009).
+3. *Spans* (:func:`fit_spans`): every reboost-free span with sets in the last ``fit_days``
+   before the last set, cut to them, of at least 4 sets over 1 day; if together they cover
+   less than ``min_days`` or hold fewer than ``min_sets`` sets, the most recent earlier span
+   that is long enough (:func:`fit_span`).
+4. *Fit* (:func:`fit_pooled`; :func:`fit_ballistic` for one span): the spans' mean altitudes
+   are fitted together by least squares (``scipy.optimize.least_squares``, trust-region
+   reflective with C_D A / m > 0) with the project's orbit-averaged NRLMSIS decay model
+   (:func:`stationplan.orbit.decay.propagate_decay`) for one C_D A / m shared by all spans
+   and one mean altitude at each span's first epoch (each starts after its own reboost):
+   pooling the spans between reboosts averages the span-to-span changes of the coefficient
+   and fits it on more than the last, often short, span. The 1-sigma uncertainty is the
+   square root of the covariance (J^T J)^-1 of the fit, scaled by the residual variance
+   (n - p degrees of freedom), and inflated for the serial correlation of the residuals
+   (consecutive element sets share tracking data and errors): the effective number of
+   observations is n (1 - r1) / (1 + r1) with r1 the lag-1 autocorrelation of the residuals
+   within the spans (the AR(1) correction, Bretherton et al. 1999, J. Climate 12, 1990-2009).
 
 The fitted coefficient carries the model's density errors with it (space weather, NRLMSIS):
 predicted with the same model and weather, they largely cancel. Attitude and configuration
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -187,6 +192,59 @@ def fit_span(
     return None
 
 
+POOL_MIN_SETS = 4
+"""Fewest element sets a span must hold to join a pooled fit (its own start altitude is fitted)."""
+POOL_MIN_DAYS = 1.0
+"""Shortest span (days) that joins a pooled fit."""
+
+
+def fit_spans(
+    epoch_jd_utc: ArrayLike,
+    mean_altitude_km: ArrayLike,
+    fit_days: float,
+    *,
+    min_days: float = MIN_SPAN_DAYS,
+    min_sets: int = MIN_SPAN_SETS,
+    rise_km: float = RISE_KM,
+    settle_days: float = SETTLE_DAYS,
+) -> list[Span]:
+    """The spans to pool in one fit (:func:`fit_pooled`), in time order: every reboost-free
+    span with sets in the last ``fit_days`` before the last set, cut to them, that holds at
+    least ``POOL_MIN_SETS`` sets over ``POOL_MIN_DAYS`` day. When together they cover less
+    than ``min_days`` or hold fewer than ``min_sets`` sets, the single span of
+    :func:`fit_span` (the most recent earlier span long enough), or [] if there is none.
+
+    ``epoch_jd_utc`` (N,) strictly increasing UTC Julian dates; ``mean_altitude_km`` (N,),
+    already cleaned (:func:`clean_history`); ``fit_days`` > 0.
+    """
+    if not fit_days > 0.0:
+        raise _problem(f"must be positive, got {fit_days}", "fit_days")
+    jd, alt = _checked(epoch_jd_utc, mean_altitude_km)
+    if jd.size == 0:
+        return []
+    since = float(jd[-1]) - fit_days - 1e-9
+    pooled = []
+    for span in reboost_free_spans(jd, alt, rise_km=rise_km, settle_days=settle_days):
+        if span.end_jd_utc < since:
+            continue
+        first = span.first + int(np.searchsorted(jd[span.first : span.last + 1], since))
+        cut = Span(first, span.last, float(jd[first]), span.end_jd_utc)
+        if cut.sets >= POOL_MIN_SETS and cut.days >= POOL_MIN_DAYS:
+            pooled.append(cut)
+    if sum(s.days for s in pooled) >= min_days and sum(s.sets for s in pooled) >= min_sets:
+        return pooled
+    single = fit_span(
+        jd,
+        alt,
+        fit_days,
+        min_days=min_days,
+        min_sets=min_sets,
+        rise_km=rise_km,
+        settle_days=settle_days,
+    )
+    return [] if single is None else [single]
+
+
 @dataclass(frozen=True)
 class BallisticFit:
     """C_D A / m fitted to a mean-altitude history (:func:`fit_ballistic`).
@@ -197,7 +255,9 @@ class BallisticFit:
     ``observations``; ``effective_observations`` (AR(1)); ``observed_decay_km`` and
     ``fitted_decay_km``: the altitude lost over the span by a straight line through the
     observations and by the fitted model; ``span_days``; ``space_weather_clamped`` True when
-    the span fell outside the space-weather data.
+    the span fell outside the space-weather data; ``spans`` the number of reboost-free spans
+    fitted together (:func:`fit_pooled`: ``epoch_utc`` is the first one's start,
+    ``initial_altitude_km`` the last one's, ``span_days`` and the decays their sums).
     """
 
     epoch_utc: datetime
@@ -212,6 +272,7 @@ class BallisticFit:
     observed_decay_km: float
     fitted_decay_km: float
     space_weather_clamped: bool
+    spans: int = 1
 
 
 def with_ballistic(model: DecayModel, ballistic_m2_kg: float) -> DecayModel:
@@ -239,6 +300,19 @@ def model_altitude_km(
     return hist.altitude_at_km(t * DAY_S)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """The observations of one reboost-free span for :func:`fit_pooled`: ``epoch_utc`` (aware
+    UTC) its first epoch, ``t_days`` (N,) days from it (>= 0, increasing),
+    ``mean_altitude_km`` (N,) the observed mean altitudes, ``raan_deg`` the node (TEME) at
+    ``epoch_utc``."""
+
+    epoch_utc: datetime
+    t_days: Array
+    mean_altitude_km: Array
+    raan_deg: float = 0.0
+
+
 def fit_ballistic(
     model: DecayModel,
     epoch_utc: datetime,
@@ -246,7 +320,8 @@ def fit_ballistic(
     mean_altitude_km: ArrayLike,
     raan_deg: float = 0.0,
 ) -> BallisticFit:
-    """Least-squares C_D A / m (m^2/kg) and initial mean altitude of the observed decay.
+    """Least-squares C_D A / m (m^2/kg) and initial mean altitude of the observed decay of
+    one span: :func:`fit_pooled` of that span alone.
 
     ``model`` gives the inclination, space weather and numerics (its body is ignored);
     ``epoch_utc`` (aware UTC) the span's first epoch; ``t_days`` (N,) days from it (>= 0,
@@ -256,63 +331,156 @@ def fit_ballistic(
     """
     t = np.asarray(t_days, dtype=float)
     alt = np.asarray(mean_altitude_km, dtype=float)
-    if t.shape != alt.shape or t.ndim != 1:
-        raise _problem(f"t_days {t.shape} and mean_altitude_km {alt.shape} must be (N,) alike")
-    if t.size < 3 or not np.all(np.isfinite(t)) or not np.all(np.isfinite(alt)):
-        raise _problem(f"needs 3 or more finite observations, got {t.size}", "mean_altitude_km")
-    if np.any(t < 0.0) or np.any(np.diff(t) < 0.0) or t[-1] - t[0] < 0.5:
-        raise _problem(
-            "observation times must be >= 0, increasing, and span at least 0.5 day", "t_days"
+    return fit_pooled(model, [Segment(epoch_utc, t, alt, raan_deg)])
+
+
+def fit_pooled(
+    model: DecayModel, segments: Sequence[Segment], *, recency_days: float | None = None
+) -> BallisticFit:
+    """One C_D A / m (m^2/kg) shared by the reboost-free spans ``segments`` (time order),
+    each with its own fitted initial mean altitude (it starts after its own reboost).
+
+    Least squares (``scipy.optimize.least_squares``, trust-region reflective, C_D A / m > 0,
+    forward-difference Jacobian whose sparsity, each start altitude touching only its own
+    span, is passed on); with ``recency_days`` each set is weighted by exp(-age /
+    ``recency_days``), its age counted back from the last set (exponential forgetting). The
+    1-sigma of C_D A / m is that of the covariance (J^T W J)^-1 scaled by the weighted
+    residual variance, inflated for the lag-1 autocorrelation of the residuals within the
+    spans (module docstring). ``model`` gives the inclination, space weather and numerics
+    (its body is ignored). The result's ``epoch_utc`` is the first span's first epoch,
+    ``initial_altitude_km`` the last span's fitted start, ``span_days``,
+    ``observed_decay_km`` and ``fitted_decay_km`` are summed over the spans. Raises
+    ArgumentError for a span with fewer than 3 observations or shorter than 0.5 day.
+    """
+    if not segments:
+        raise _problem("needs one or more spans to fit", "segments")
+    ts, alts = [], []
+    for seg in segments:
+        t = np.asarray(seg.t_days, dtype=float)
+        alt = np.asarray(seg.mean_altitude_km, dtype=float)
+        if t.shape != alt.shape or t.ndim != 1:
+            raise _problem(f"t_days {t.shape} and mean_altitude_km {alt.shape} must be (N,) alike")
+        if t.size < 3 or not np.all(np.isfinite(t)) or not np.all(np.isfinite(alt)):
+            raise _problem(f"needs 3 or more finite observations, got {t.size}", "mean_altitude_km")
+        if np.any(t < 0.0) or np.any(np.diff(t) < 0.0) or t[-1] - t[0] < 0.5:
+            raise _problem(
+                "observation times must be >= 0, increasing, and span at least 0.5 day",
+                "t_days",
+            )
+        ts.append(t)
+        alts.append(alt)
+    k = len(segments)
+    sizes = [t.size for t in ts]
+    bounds_at = np.r_[0, np.cumsum(sizes)]
+    obs = np.concatenate(alts)
+    last = segments[-1].epoch_utc + _days(float(ts[-1][-1]))
+    if recency_days is None:
+        weight = np.ones(obs.size)
+    else:
+        age = np.concatenate(
+            [
+                (last - seg.epoch_utc).total_seconds() / DAY_S - t
+                for seg, t in zip(segments, ts, strict=True)
+            ]
         )
-    slope_km_day, intercept_km = np.polyfit(t, alt, 1)
-    per_unit = float(
-        decay_rate_km_day(with_ballistic(model, 1.0), epoch_utc, intercept_km, raan_deg)[0]
+        weight = np.exp(-np.maximum(age, 0.0) / recency_days)
+    root_w = np.sqrt(weight)
+    # Start guesses: straight lines through each span; C_D A / m from their weighted mean
+    # slope over the rate per unit coefficient. The fit is in units of that guess (all
+    # parameters of order one), falling back to 0.001 m^2/kg when the spans show no decay.
+    lines = [np.polyfit(t, alt, 1) for t, alt in zip(ts, alts, strict=True)]
+    guesses = []
+    for seg, (slope, intercept) in zip(segments, lines, strict=True):
+        per_unit = float(
+            decay_rate_km_day(with_ballistic(model, 1.0), seg.epoch_utc, intercept, seg.raan_deg)[0]
+        )
+        guesses.append(float(slope) / per_unit if per_unit < 0.0 else 0.0)
+    b0 = float(
+        np.average(
+            guesses,
+            weights=[float(np.sum(weight[bounds_at[i] : bounds_at[i + 1]])) for i in range(k)],
+        )
     )
-    # First guess from the straight-line slope; the fit is in units of it (both parameters
-    # of order one), falling back to 0.001 m^2/kg when the span shows no decay.
-    b0 = float(slope_km_day) / per_unit if per_unit < 0.0 else 0.0
     b0 = b0 if b0 > 1e-6 else 1e-3
 
-    def f(tt: Array, h0: float, b_scaled: float) -> Array:
-        return model_altitude_km(model, epoch_utc, tt, h0, b_scaled * b0, raan_deg)
+    def fitted_of(x: Array) -> Array:
+        return np.concatenate(
+            [
+                model_altitude_km(
+                    model, seg.epoch_utc, t, float(x[i]), float(x[k]) * b0, seg.raan_deg
+                )
+                for i, (seg, t) in enumerate(zip(segments, ts, strict=True))
+            ]
+        )
 
-    popt, pcov = optimize.curve_fit(
-        f,
-        t,
-        alt,
-        p0=[float(intercept_km), 1.0],
-        bounds=([-np.inf, 1e-6], [np.inf, np.inf]),
+    def residuals(x: Array) -> Array:
+        return np.asarray(root_w * (fitted_of(x) - obs), dtype=float)
+
+    sparsity = np.zeros((obs.size, k + 1), dtype=int)
+    for i in range(k):
+        sparsity[bounds_at[i] : bounds_at[i + 1], i] = 1
+    sparsity[:, k] = 1
+    x0 = np.r_[[float(line[1]) for line in lines], 1.0]
+    sol = optimize.least_squares(
+        residuals,
+        x0,
+        jac_sparsity=sparsity if k > 1 else None,
+        bounds=(np.r_[np.full(k, -np.inf), 1e-6], np.full(k + 1, np.inf)),
         method="trf",
         diff_step=1e-4,
     )
-    h0, b = float(popt[0]), float(popt[1]) * b0
-    fitted = f(t, float(popt[0]), float(popt[1]))
-    resid = alt - fitted
-    n = t.size
-    formal = math.sqrt(max(float(pcov[1, 1]), 0.0)) * b0
-    r1 = 0.0
-    if n > 3 and float(np.dot(resid, resid)) > 0.0:
-        centred = resid - resid.mean()
-        r1 = float(np.dot(centred[:-1], centred[1:]) / np.dot(centred, centred))
+    x = np.asarray(sol.x, dtype=float)
+    b = float(x[k]) * b0
+    fitted = fitted_of(x)
+    resid = obs - fitted
+    n, p = obs.size, k + 1
+    jac = sol.jac.toarray() if hasattr(sol.jac, "toarray") else np.asarray(sol.jac)
+    wrss = float(np.dot(weight * resid, resid))
+    dof = max(n - p, 1)
+    try:
+        cov_bb = float(np.linalg.pinv(jac.T @ jac)[k, k]) * wrss / dof
+    except np.linalg.LinAlgError:
+        cov_bb = math.inf
+    formal = math.sqrt(max(cov_bb, 0.0)) * b0
+    # lag-1 autocorrelation of the residuals, pairs within a span only
+    num = den = 0.0
+    for i in range(k):
+        r = resid[bounds_at[i] : bounds_at[i + 1]]
+        c = r - r.mean()
+        num += float(np.dot(c[:-1], c[1:]))
+        den += float(np.dot(c, c))
+    r1 = num / den if n > 3 and den > 0.0 else 0.0
     r1 = min(max(r1, 0.0), 0.95)
-    n_eff = max(n * (1.0 - r1) / (1.0 + r1), 3.0)
-    inflate = math.sqrt((n - 2) / max(n_eff - 2.0, 1.0))
-    hist = propagate_decay(
-        with_ballistic(model, b), epoch_utc, epoch_utc + _days(float(t[-1])), h0, raan_deg
-    )
+    n_eff = max(n * (1.0 - r1) / (1.0 + r1), float(p + 1))
+    inflate = math.sqrt((n - p) / max(n_eff - p, 1.0)) if n > p else 1.0
+    clamped = False
+    observed = fitted_decay = 0.0
+    for i, (seg, t) in enumerate(zip(segments, ts, strict=True)):
+        hist = propagate_decay(
+            with_ballistic(model, b),
+            seg.epoch_utc,
+            seg.epoch_utc + _days(float(t[-1])),
+            float(x[i]),
+            seg.raan_deg,
+        )
+        clamped = clamped or hist.space_weather_clamped
+        observed += float(-lines[i][0] * (t[-1] - t[0]))
+        part = fitted[bounds_at[i] : bounds_at[i + 1]]
+        fitted_decay += float(part[0] - part[-1])
     return BallisticFit(
-        epoch_utc=epoch_utc,
-        span_days=float(t[-1] - t[0]),
+        epoch_utc=segments[0].epoch_utc,
+        span_days=float(sum(float(t[-1] - t[0]) for t in ts)),
         ballistic_m2_kg=b,
         sigma_m2_kg=formal * max(inflate, 1.0),
         formal_sigma_m2_kg=formal,
-        initial_altitude_km=h0,
+        initial_altitude_km=float(x[k - 1]),
         residual_rms_km=float(np.sqrt(np.mean(resid**2))),
         observations=n,
         effective_observations=float(n_eff),
-        observed_decay_km=float(-slope_km_day * (t[-1] - t[0])),
-        fitted_decay_km=float(fitted[0] - fitted[-1]),
-        space_weather_clamped=hist.space_weather_clamped,
+        observed_decay_km=observed,
+        fitted_decay_km=fitted_decay,
+        space_weather_clamped=clamped,
+        spans=k,
     )
 
 
