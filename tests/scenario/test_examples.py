@@ -18,6 +18,7 @@ from stationplan.errors import StationplanInputError
 from stationplan.plan.model import Plan
 from stationplan.scenario import parse_scenario
 from stationplan.scenario.loader import EXAMPLE_NAMES, example_scenario_text
+from tests.conftest import TEST_MANIFEST_TIME_LIMIT_S
 
 runner = CliRunner()
 
@@ -83,7 +84,7 @@ def iss_2015_plan() -> Plan:
     from stationplan.plan.engine import run_scenario
 
     loaded = parse_scenario(example_scenario_text("iss-2015"), source="iss-2015.yaml")
-    return run_scenario(loaded, risk_runs=20).plan
+    return run_scenario(loaded, risk_runs=20, manifest_time_limit_s=TEST_MANIFEST_TIME_LIMIT_S).plan
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
