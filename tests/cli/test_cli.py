@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -113,12 +114,16 @@ def test_run_end_to_end(tmp_path: Path) -> None:
         "Concord_Station.oem",
         "ISS.czml",
         "ISS.oem",
+        "ledger.csv",
         "manifest.csv",
         "manifest.ics",
         "plan.json",
         "report.html",
     ]
     assert (out / "ISS.oem").read_text(encoding="utf-8").startswith("CCSDS_OEM_VERS")
+    ledger = list(csv.DictReader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8"))))
+    assert plan.partnership is not None and len(ledger) == len(plan.partnership.ledger)
+    assert {"payload_site_years_entitled", "total_musd"} <= set(ledger[0])
     assert (
         json.loads((out / "Concord_Station.czml").read_text(encoding="utf-8"))[0]["id"]
         == "document"

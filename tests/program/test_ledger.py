@@ -175,3 +175,86 @@ def test_default_plan_ledger_balances_and_finance() -> None:
     assert sum(u.spending_musd for u in p.unit_costs) == pytest.approx(
         p.programme_cost_musd, abs=1.0
     )
+
+
+def _hand_case(sc: Scenario) -> tuple[list[Flight], list[CrewMember]]:
+    """The flights and crew of the hand-computed case above."""
+    flights = [
+        flight("crew B", FlightRole.CREW, utc(2031, 1, 1), seats=4, cost_musd=200.0),
+        flight("cargo", FlightRole.CARGO, utc(2031, 6, 1), pressurized_kg=1000.0, cost_musd=100.0),
+    ]
+    crew = [
+        CrewMember(
+            name="A-1",
+            partner="AA",
+            station="Alpha",
+            arrival_flight="earlier",
+            return_flight="x",
+            arrival_utc=utc(2030, 1, 1),
+            departure_utc=utc(2031, 1, 1),
+        ),
+        CrewMember(
+            name="B-1",
+            partner="BB",
+            station="Alpha",
+            arrival_flight="crew B",
+            return_flight="x",
+            arrival_utc=utc(2031, 1, 1),
+            departure_utc=utc(2032, 1, 1),
+        ),
+    ]
+    return flights, crew
+
+
+def test_payload_sites_are_shared_and_used_by_the_crew_aboard() -> None:
+    """A laboratory with 10 payload sites in orbit from the start, owned by A. 2030: A is
+    entitled to and uses all 10 sites x 365 days / 365.25 = 9.993 site-years. 2031: A is
+    entitled to 75 %, 7.495, B to 2.498; B's crew is the only crew, so B uses all 9.993;
+    balances A +7.495, B -7.495."""
+    sc = two_partner_scenario()
+    lab = sc.stations[0].model_copy(update={"modules": [], "retire_utc": None})
+    base = load_scenario().scenario.stations[0].modules[0]
+    module = base.model_copy(
+        update={"name": "Lab", "owner": "AA", "launch_utc": None, "payload_sites": 10}
+    )
+    sc = sc.model_copy(update={"stations": [lab.model_copy(update={"modules": [module]})]})
+    flights, crew = _hand_case(sc)
+    p = partnership(sc, flights, crew, [])
+    row = {(r.partner, r.year): r for r in p.ledger}
+    year = 10 * 365 / 365.25
+    assert row[("AA", 2030)].payload_site_years_entitled == pytest.approx(year, abs=1e-3)
+    assert row[("AA", 2030)].payload_site_years_used == pytest.approx(year, abs=1e-3)
+    assert row[("AA", 2031)].payload_site_years_entitled == pytest.approx(0.75 * year, abs=1e-3)
+    assert row[("BB", 2031)].payload_site_years_entitled == pytest.approx(0.25 * year, abs=1e-3)
+    assert row[("BB", 2031)].payload_site_years_used == pytest.approx(year, abs=1e-3)
+    assert row[("AA", 2031)].payload_site_years_balance == pytest.approx(0.75 * year, abs=1e-3)
+    assert row[("BB", 2031)].payload_site_years_balance == pytest.approx(-0.75 * year, abs=1e-3)
+
+
+def test_services_and_barter_valued_at_the_policies_prices() -> None:
+    """B declares a reboost service of 4,000 kg of propellant with no value: at 20,000 USD/kg
+    it is worth 80 MUSD, so A (300 MUSD of flights) earns 300/380 = 78.95 % and B 21.05 %.
+    With barter_rate 'price', B owes A one seat at 55.4 MUSD plus 1,000 kg of cargo at
+    20,000 USD/kg (20 MUSD): 75.4 MUSD instead of 150. Entitled value of A over 2030-2031:
+    (1,095 + 821.25) h x 130,000 USD + 750 kg x 20,000 USD = 249.11 + 15.0 = 264.11 MUSD."""
+    from stationplan.scenario.models import Contribution, ContributionKind
+
+    sc = two_partner_scenario()
+    service = Contribution(
+        kind=ContributionKind.SERVICES, description="reboost propellant", upmass_kg=4000.0
+    )
+    partners = [sc.partners[0], sc.partners[1].model_copy(update={"contributions": [service]})]
+    policies = sc.policies.model_copy(update={"barter_rate": "price"})
+    sc = sc.model_copy(update={"partners": partners, "policies": policies})
+    flights, crew = _hand_case(sc)
+    p = partnership(sc, flights, crew, [])
+    shares = {s.partner: s for s in p.shares}
+    assert shares["BB"].contributed_musd == pytest.approx(80.0)
+    assert shares["AA"].earned_pct == pytest.approx(100 * 300 / 380, abs=1e-3)
+    owed = {(b.debtor, b.creditor): b for b in p.barter}
+    assert owed[("BB", "AA")].amount_musd == pytest.approx(75.4)
+    units = {u.partner: u for u in p.unit_costs}
+    assert units["AA"].entitled_value_musd == pytest.approx(264.1, abs=0.1)
+    assert units["AA"].paid_per_value == pytest.approx(
+        units["AA"].spending_musd / units["AA"].entitled_value_musd, abs=1e-3
+    )

@@ -205,7 +205,8 @@ Intergovernmental Agreement (Article 9: utilisation rights derive from the eleme
 
 def test_iss_2015_ledger_reproduces_the_non_russian_segment_split(iss_2015_plan: Plan) -> None:
     """The ledger of the example that encodes the ISS agreements splits every utilisation
-    resource (research crew hours, upmass, downmass, energy) and the common operating cost of
+    resource (research crew hours, upmass, downmass, energy, payload sites) and the common
+    operating cost of
     each year among the non-Russian partners as the memoranda do, to 0.05 percentage point
     (plus the ledger's rounding to 0.1 unit on small totals)."""
     partnership = iss_2015_plan.partnership
@@ -220,6 +221,7 @@ def test_iss_2015_ledger_reproduces_the_non_russian_segment_split(iss_2015_plan:
             "upmass_kg_entitled",
             "downmass_kg_entitled",
             "power_kwh_entitled",
+            "payload_site_years_entitled",
         ):
             nrs = {k: getattr(rows[k], resource) for k in NRS_SPLIT_PCT}
             total = sum(nrs.values())

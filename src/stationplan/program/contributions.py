@@ -1,7 +1,13 @@
 """What each partner brings: modules, vehicles, declared contributions, and its shares.
 
-Shares of hardware (module mass, pressurized volume, array power) are computed from the
-modules each partner owns, so they can be set against the utilisation share it is entitled to.
+Shares of hardware (module mass, pressurized volume, array power, payload sites) are computed
+from the modules each partner owns, so they can be set against the utilisation share it is
+entitled to.
+
+A declared contribution is valued (million USD) by its ``value_musd`` when given; otherwise a
+service given by its quantities is valued at the policies' prices (:func:`contribution_value_musd`):
+upmass and downmass per kg, crew seats per round trip, crew time per hour. A contribution with
+neither has no value and earns no share.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from stationplan.ops.fleet import VehicleCapability
-from stationplan.scenario.models import Partner, Scenario
+from stationplan.scenario.models import Contribution, Partner, Policies, Scenario
 
 
 class ContributionItem(BaseModel):
@@ -20,7 +26,33 @@ class ContributionItem(BaseModel):
     kind: str
     description: str
     item: str | None
-    value_musd: float | None
+    value_musd: float | None = Field(description="Its value (million USD); None: unvalued.")
+    valued_by: str | None = Field(
+        default=None, description="'declared' (its value_musd) or 'price' (its quantities)."
+    )
+
+
+def contribution_value_musd(c: Contribution, policies: Policies) -> float | None:
+    """A contribution's value (million USD): its declared ``value_musd``, else its quantities
+    at the policies' prices (upmass and downmass per kg, seats per round trip, crew time per
+    hour), else None.
+
+    >>> from stationplan.scenario.models import Contribution, ContributionKind, Policies
+    >>> c = Contribution(kind=ContributionKind.SERVICES, description="reboost", upmass_kg=4000)
+    >>> contribution_value_musd(c, Policies())
+    80.0
+    """
+    if c.value_musd is not None:
+        return c.value_musd
+    quantities = (c.upmass_kg, c.downmass_kg, c.seats, c.crew_hours)
+    if all(q is None for q in quantities):
+        return None
+    return (
+        (c.upmass_kg or 0.0) * policies.upmass_price_usd_per_kg / 1e6
+        + (c.downmass_kg or 0.0) * policies.downmass_price_usd_per_kg / 1e6
+        + (c.seats or 0) * policies.crew_seat_price_musd
+        + (c.crew_hours or 0.0) * policies.crew_hour_price_usd / 1e6
+    )
 
 
 class PartnerSummary(BaseModel):
@@ -40,11 +72,15 @@ class PartnerSummary(BaseModel):
     pressurized_volume_share_pct: float
     power_generation_kw: float
     power_generation_share_pct: float
+    payload_sites: int = Field(description="Payload sites of the modules it owns.")
+    payload_sites_share_pct: float = Field(description="Share of all payload sites (%).")
     vehicles: list[str] = Field(description="Vehicles it operates.")
     seats_per_year: float = Field(description="Crew seats its vehicles can fly per year.")
     cargo_up_kg_per_year: float = Field(description="Cargo its vehicles can fly up per year (kg).")
     resident_crew: int = Field(description="Resident crew members per increment (crew plan).")
-    declared_value_musd: float = Field(description="Sum of the declared contribution values.")
+    declared_value_musd: float = Field(
+        description="Sum of its contributions' values, declared or at the policies' prices."
+    )
     contributions: list[ContributionItem]
 
 
@@ -65,6 +101,7 @@ def partner_summaries(scenario: Scenario, fleet: list[VehicleCapability]) -> lis
     total_mass = sum(m.mass_kg for m in modules)
     total_volume = sum(m.pressurized_volume_m3 for m in modules)
     total_power = sum(m.power_generation_kw for m in modules)
+    total_sites = sum(m.payload_sites for m in modules)
     crew = scenario.crew.crew_per_partner if scenario.crew is not None else {}
     out = []
     for p in scenario.partners:
@@ -73,6 +110,8 @@ def partner_summaries(scenario: Scenario, fleet: list[VehicleCapability]) -> lis
         mass = sum(m.mass_kg for m in own)
         volume = sum(m.pressurized_volume_m3 for m in own)
         power = sum(m.power_generation_kw for m in own)
+        sites = sum(m.payload_sites for m in own)
+        values = [contribution_value_musd(c, scenario.policies) for c in p.contributions]
         out.append(
             PartnerSummary(
                 code=p.code,
@@ -91,19 +130,24 @@ def partner_summaries(scenario: Scenario, fleet: list[VehicleCapability]) -> lis
                 pressurized_volume_share_pct=_pct(volume, total_volume),
                 power_generation_kw=power,
                 power_generation_share_pct=_pct(power, total_power),
+                payload_sites=sites,
+                payload_sites_share_pct=_pct(sites, total_sites),
                 vehicles=[v.name for v in vehicles],
                 seats_per_year=sum(v.seats_per_year for v in vehicles),
                 cargo_up_kg_per_year=sum(v.cargo_up_kg_per_year for v in vehicles),
                 resident_crew=crew.get(p.code, 0),
-                declared_value_musd=sum(c.value_musd or 0.0 for c in p.contributions),
+                declared_value_musd=sum(v or 0.0 for v in values),
                 contributions=[
                     ContributionItem(
                         kind=c.kind.value,
                         description=c.description,
                         item=c.item,
-                        value_musd=c.value_musd,
+                        value_musd=None if v is None else round(v, 3),
+                        valued_by=None
+                        if v is None
+                        else ("declared" if c.value_musd is not None else "price"),
                     )
-                    for c in p.contributions
+                    for c, v in zip(p.contributions, values, strict=True)
                 ],
             )
         )

@@ -11,17 +11,21 @@ Rules (each one place, documented):
   ``policies.utilisation_hours_per_crew_day``. Upmass: the pressurised and unpressurised
   cargo of the manifest's flights (propellant feeds the station and is not a utilisation
   resource), counted on the docking day; downmass: their return cargo. Power: the energy the
-  station's loads draw (the power layer's daily load). Each partner is entitled to its share
-  of each, day by day.
+  station's loads draw (the power layer's daily load). Payload sites: the racks and external
+  sites (``Module.payload_sites``) of the modules aboard each day, counted in site-years.
+  Each partner is entitled to its share of each, day by day.
 * **Use.** Crew time: the partner's own crew members aboard. Upmass and downmass: in
   proportion to the partner's crew days at that station in that year (the crew that lives on
-  the cargo), by share when no crew is aboard. Power: the loads of the modules the partner
+  the cargo), by share when no crew is aboard; payload sites likewise (the crew that tends
+  the payloads), day by day. Power: the loads of the modules the partner
   owns, and the rest of the station's load in proportion to crew days. Entitled and used
   each sum to the station's total, so the balances of all partners sum to zero; a partner's
   balance is carried forward from year to year.
 * **Barter.** A crew member flying on another partner's flight owes that partner the seat:
   the flight's cost over its seats. Cargo a partner uses (as above) on a flight another
-  partner paid for is owed at that flight's cost in the same proportion. The flight's payer
+  partner paid for is owed at that flight's cost in the same proportion. With
+  ``policies.barter_rate: price`` the seat is owed at ``crew_seat_price_musd`` and the cargo
+  at ``upmass_price_usd_per_kg`` instead. The flight's payer
   is the vehicle's ``purchased_by`` partner, else its operator when that is a partner; a
   commercial provider's flight that no partner purchases is a common cost.
 * **Spending.** Modules in their launch year (``cost_musd``, else the value of the owner's
@@ -31,10 +35,13 @@ Rules (each one place, documented):
   barter balance (owed less owed to it). Present value at ``policies.discount_rate_pct`` to
   the programme's start year.
 * **Earned shares.** What each partner contributes during the programme (the modules it
-  launches, the flights it pays for, declared funding, services and other contributions with
-  a value; modules already in orbit at the start are sunk and not counted) over the total:
-  the share its contributions would buy under a barter of value for value, set against the
-  agreed share.
+  launches, the flights it pays for, funding, services and other contributions with a value,
+  declared or at the policies' prices: :func:`stationplan.program.contributions.
+  contribution_value_musd`; modules already in orbit at the start are sunk and not counted)
+  over the total: the share its contributions would buy under a barter of value for value,
+  set against the agreed share.
+* **Value received.** What a partner is entitled to, at the policies' prices (crew hours,
+  upmass, downmass), set against what it spends: what it pays per dollar of what it gets.
 """
 
 from __future__ import annotations
@@ -48,7 +55,9 @@ from pydantic import BaseModel, Field
 
 from stationplan.ops.flights import CrewMember, Flight, FlightRole
 from stationplan.ops.power import PowerBudget
+from stationplan.ops.supply import DAYS_PER_YEAR
 from stationplan.orbit.arrays import Array
+from stationplan.program.contributions import contribution_value_musd
 from stationplan.scenario.models import ContributionKind, CostSharing, Module, Scenario
 
 
@@ -82,6 +91,11 @@ class LedgerRow(BaseModel):
     power_kwh_entitled: float
     power_kwh_used: float
     power_kwh_balance: float = Field(description="Carried forward (kWh).")
+    payload_site_years_entitled: float = Field(
+        default=0.0, description="Its share of the payload sites aboard (site-years)."
+    )
+    payload_site_years_used: float = 0.0
+    payload_site_years_balance: float = Field(default=0.0, description="Carried forward.")
 
 
 class BarterRow(BaseModel):
@@ -118,11 +132,29 @@ class PartnerUnitCost(BaseModel):
     musd_per_crew_hour: float | None
     upmass_kg_entitled: float
     kusd_per_kg_up: float | None
+    entitled_value_musd: float = Field(
+        default=0.0,
+        description="Its entitled crew hours, upmass and downmass at the policies' prices.",
+    )
+    paid_per_value: float | None = Field(
+        default=None, description="Spending over entitled value: what it pays per dollar it gets."
+    )
+
+
+class Prices(BaseModel):
+    """The prices services, entitlements and (by policy) barter are valued at."""
+
+    upmass_usd_per_kg: float
+    downmass_usd_per_kg: float
+    crew_hour_usd: float
+    crew_seat_musd: float
+    barter_rate: str = Field(description="'flight_cost' or 'price'.")
 
 
 class Partnership(BaseModel):
     """The partnership part of the plan."""
 
+    prices: Prices
     shares: list[ShareRow]
     ledger: list[LedgerRow]
     barter: list[BarterRow]
@@ -242,8 +274,9 @@ def partnership(
 
     # entitled and used, per partner and year
     zero_years = {y: 0.0 for y in grid.years}
-    ent = {key: {k: dict(zero_years) for k in codes} for key in ("crew", "up", "down", "power")}
-    used = {key: {k: dict(zero_years) for k in codes} for key in ("crew", "up", "down", "power")}
+    resources = ("crew", "up", "down", "power", "sites")
+    ent = {key: {k: dict(zero_years) for k in codes} for key in resources}
+    used = {key: {k: dict(zero_years) for k in codes} for key in resources}
     total_crew = sum(crew_station.values(), np.zeros(grid.n))
     for k in codes:
         ent["crew"][k] = grid.by_year(share[k] * total_crew * hours)
@@ -264,6 +297,14 @@ def partnership(
             ent["down"][k][year] += share[k][d] * f.return_kg
             used["up"][k][year] += frac[k] * up
             used["down"][k][year] += frac[k] * f.return_kg
+    for station, sites in _payload_sites(sc, grid).items():
+        crew_here = crew_station[station]
+        safe = np.where(crew_here > 0, crew_here, 1.0)
+        for k in codes:
+            by_crew = np.where(crew_here > 0, crew_days[(k, station)] / safe, share[k])
+            site_years = sites / DAYS_PER_YEAR
+            ent["sites"][k] = _add(ent["sites"][k], grid.by_year(share[k] * site_years))
+            used["sites"][k] = _add(used["sites"][k], grid.by_year(by_crew * site_years))
     module_load = _module_loads(sc, grid)
     for budget in power:
         load = np.zeros(grid.n)
@@ -288,7 +329,7 @@ def partnership(
 
     ledger: list[LedgerRow] = []
     for k in codes:
-        carry = {"crew": 0.0, "up": 0.0, "power": 0.0}
+        carry = {"crew": 0.0, "up": 0.0, "power": 0.0, "sites": 0.0}
         for y in grid.years:
             days = max(1, int((grid.year == y).sum()))
             for key in carry:
@@ -309,11 +350,17 @@ def partnership(
                     power_kwh_entitled=round(ent["power"][k][y], 1),
                     power_kwh_used=round(used["power"][k][y], 1),
                     power_kwh_balance=round(carry["power"], 1),
+                    payload_site_years_entitled=round(ent["sites"][k][y], 3),
+                    payload_site_years_used=round(used["sites"][k][y], 3),
+                    payload_site_years_balance=round(carry["sites"], 3),
                 )
             )
 
     # barter: seats and cargo on flights someone else paid for
     owed: dict[tuple[int, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    at_price = sc.policies.barter_rate == "price"
+    seat_price = sc.policies.crew_seat_price_musd
+    kg_price = sc.policies.upmass_price_usd_per_kg / 1e6
     by_label = {f.flight: f for f in flights}
     for m in crew:
         arrival = by_label.get(m.arrival_flight)
@@ -324,7 +371,7 @@ def partnership(
             continue
         row = owed[(arrival.launch_utc.year, m.partner, payer)]
         row[0] += 1
-        row[2] += arrival.cost_musd / arrival.seats
+        row[2] += seat_price if at_price else arrival.cost_musd / arrival.seats
     for f in fleet:
         payer = _payer(sc, f.vehicle)
         up = f.pressurized_kg + f.unpressurized_kg
@@ -338,7 +385,7 @@ def partnership(
             if k != payer and part > 0:
                 row = owed[(f.launch_utc.year, k, payer)]
                 row[1] += part * up
-                row[2] += part * f.cost_musd
+                row[2] += part * (up * kg_price if at_price else f.cost_musd)
     barter = [
         BarterRow(
             year=y,
@@ -360,7 +407,7 @@ def partnership(
             y = module.launch_utc.year
             if y in zero_years:
                 spend["modules"][module.owner][y] += module_cost_musd(sc, module)
-    common_daily = np.full(grid.n, sc.policies.common_operations_cost_musd_per_year / 365.25)
+    common_daily = np.full(grid.n, sc.policies.common_operations_cost_musd_per_year / DAYS_PER_YEAR)
     unpurchased = np.zeros(grid.n)
     for f in flights:
         if f.role is FlightRole.MODULE:
@@ -420,8 +467,9 @@ def partnership(
         contributed[k] += sum(spend["modules"][k].values()) + sum(spend["flights"][k].values())
     for p in sc.partners:
         for c in p.contributions:
-            if c.kind not in (ContributionKind.MODULE, ContributionKind.VEHICLE) and c.value_musd:
-                contributed[p.code] += c.value_musd
+            if c.kind in (ContributionKind.MODULE, ContributionKind.VEHICLE):
+                continue
+            contributed[p.code] += contribution_value_musd(c, sc.policies) or 0.0
     all_value = sum(contributed.values())
     shares: list[ShareRow] = []
     for p in sc.partners:
@@ -448,6 +496,11 @@ def partnership(
         spent = sum(r.total_musd for r in finance if r.partner == k)
         hours_k = sum(ent["crew"][k].values())
         kg_k = sum(ent["up"][k].values())
+        value_k = (
+            hours_k * sc.policies.crew_hour_price_usd
+            + kg_k * sc.policies.upmass_price_usd_per_kg
+            + sum(ent["down"][k].values()) * sc.policies.downmass_price_usd_per_kg
+        ) / 1e6
         unit_costs.append(
             PartnerUnitCost(
                 partner=k,
@@ -456,9 +509,19 @@ def partnership(
                 musd_per_crew_hour=round(spent / hours_k, 4) if hours_k > 0 else None,
                 upmass_kg_entitled=round(kg_k, 1),
                 kusd_per_kg_up=round(1000.0 * spent / kg_k, 2) if kg_k > 0 else None,
+                entitled_value_musd=round(value_k, 1),
+                paid_per_value=round(spent / value_k, 3) if value_k > 0 else None,
             )
         )
+    pol = sc.policies
     return Partnership(
+        prices=Prices(
+            upmass_usd_per_kg=pol.upmass_price_usd_per_kg,
+            downmass_usd_per_kg=pol.downmass_price_usd_per_kg,
+            crew_hour_usd=pol.crew_hour_price_usd,
+            crew_seat_musd=pol.crew_seat_price_musd,
+            barter_rate=pol.barter_rate,
+        ),
         shares=shares,
         ledger=ledger,
         barter=barter,
@@ -475,6 +538,19 @@ def partnership(
 
 def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
     return {y: a.get(y, 0.0) + b.get(y, 0.0) for y in a}
+
+
+def _payload_sites(sc: Scenario, grid: _Grid) -> dict[str, Array]:
+    """Payload sites aboard each station per day: its modules' sites from their launch (or
+    the start, when already in orbit) to the station's retirement."""
+    out: dict[str, Array] = {}
+    for st in sc.stations:
+        daily = np.zeros(grid.n)
+        for module in st.modules:
+            if module.payload_sites:
+                daily += module.payload_sites * grid.span(module.launch_utc, st.retire_utc)
+        out[st.name] = daily
+    return out
 
 
 def _module_loads(sc: Scenario, grid: _Grid) -> dict[tuple[str, str], Array]:

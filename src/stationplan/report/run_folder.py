@@ -1,5 +1,6 @@
 """The files of a plan's output folder: plan.json, report.html, the manifest as CSV and
-iCalendar, and per station its day of ephemeris as a CCSDS OEM and a CZML document."""
+iCalendar, the partnership ledger as CSV, and per station its day of ephemeris as a CCSDS OEM
+and a CZML document."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from stationplan.plan.engine import RunResult
 from stationplan.plan.model import Finding, Severity
 from stationplan.report.ephemeris import ephemeris_czml, ephemeris_oem
 from stationplan.report.html import render_report
+from stationplan.report.ledger_files import ledger_csv
 from stationplan.report.manifest_files import manifest_csv, manifest_ical
 from stationplan.report.output import output_folder
 from stationplan.scenario import load_scenario, parse_scenario
@@ -25,6 +27,7 @@ PLAN_FILE = "plan.json"
 REPORT_FILE = "report.html"
 MANIFEST_CSV = "manifest.csv"
 MANIFEST_ICS = "manifest.ics"
+LEDGER_CSV = "ledger.csv"
 
 
 def file_stem(name: str) -> str:
@@ -50,6 +53,9 @@ def write_run_folder(folder: Path, result: RunResult) -> list[str]:
             manifest_ical(manifest, plan.programme.name), encoding="utf-8", newline=""
         )
         written += [MANIFEST_CSV, MANIFEST_ICS]
+    if plan.partnership is not None and plan.partnership.ledger:
+        (folder / LEDGER_CSV).write_text(ledger_csv(plan.partnership), encoding="utf-8")
+        written.append(LEDGER_CSV)
     for eph in result.ephemerides:
         stem = file_stem(eph.name)
         oem = ephemeris_oem(

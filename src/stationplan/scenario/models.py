@@ -293,6 +293,13 @@ class Module(StrictModel):
         "owner's spending in its launch year; omit to use the value of the owner's module "
         "contribution naming it, if any.",
     )
+    payload_sites: int = Field(
+        default=0,
+        ge=0,
+        le=500,
+        description="Research payload sites it offers: internal payload racks (ISPR-sized) and "
+        "external attach sites. A utilisation resource the partners share by their shares.",
+    )
 
 
 class Station(StrictModel):
@@ -424,7 +431,37 @@ class Contribution(StrictModel):
         description="The module or vehicle name this refers to, when kind is module or vehicle.",
     )
     value_musd: float | None = Field(
-        default=None, ge=0, description="Estimated value (million USD), when known."
+        default=None,
+        ge=0,
+        description="Estimated value (million USD), when known; omitted, a service is valued "
+        "by its quantities below at the policies' prices.",
+    )
+    upmass_kg: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000_000,
+        description="Cargo or propellant the service delivers to the station over the "
+        "programme (kg), valued at policies.upmass_price_usd_per_kg.",
+    )
+    downmass_kg: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000_000,
+        description="Cargo the service returns over the programme (kg), valued at "
+        "policies.downmass_price_usd_per_kg.",
+    )
+    seats: int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Crew seats the service flies for the programme (round trips), valued at "
+        "policies.crew_seat_price_musd.",
+    )
+    crew_hours: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000_000,
+        description="Crew time the service provides (h), valued at policies.crew_hour_price_usd.",
     )
 
 
@@ -1032,6 +1069,43 @@ class Policies(StrictModel):
         description="Crew hours a crew member gives to research per day aboard (h); the rest "
         "of the working day goes to station maintenance, exercise and overhead. Assumption "
         "by default.",
+    )
+    upmass_price_usd_per_kg: float = Field(
+        default=20_000.0,
+        ge=0,
+        le=10_000_000,
+        description="Price of a kg delivered to the station (USD), for valuing services and "
+        "entitlements. Default: NASA's price list for commercial use of the ISS, revised 25 "
+        "February 2021 (NASA, 'Commercial and Marketing Pricing Policy'; reported by "
+        "SpaceNews, 4 March 2021: upmass 20,000 USD/kg).",
+    )
+    downmass_price_usd_per_kg: float = Field(
+        default=40_000.0,
+        ge=0,
+        le=10_000_000,
+        description="Price of a kg returned from the station (USD). Default: the same NASA "
+        "price list of 2021 (downmass 40,000 USD/kg).",
+    )
+    crew_hour_price_usd: float = Field(
+        default=130_000.0,
+        ge=0,
+        le=100_000_000,
+        description="Price of an hour of crew time (USD). Default: the same NASA price list "
+        "of 2021 (130,000 USD per crew hour).",
+    )
+    crew_seat_price_musd: float = Field(
+        default=55.4,
+        ge=0,
+        le=10_000,
+        description="Price of a crew seat, round trip (million USD). Default: the mean NASA "
+        "paid for 70 Soyuz seats from 2006 to 2020 (NASA Office of Inspector General, report "
+        "IG-20-005, November 2019: 55.4 MUSD).",
+    )
+    barter_rate: Literal["flight_cost", "price"] = Field(
+        default="flight_cost",
+        description="How a partner that flies on another's flight owes it: 'flight_cost' (the "
+        "flight's cost per seat, and in proportion for cargo) or 'price' (the seat and upmass "
+        "prices above).",
     )
     work_share_tolerance_pct: float = Field(
         default=5.0,
