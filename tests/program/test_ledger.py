@@ -258,3 +258,20 @@ def test_services_and_barter_valued_at_the_policies_prices() -> None:
     assert units["AA"].paid_per_value == pytest.approx(
         units["AA"].spending_musd / units["AA"].entitled_value_musd, abs=1e-3
     )
+
+
+def test_a_plan_written_before_prices_and_payload_sites_still_loads() -> None:
+    """A stored plan's partnership without the prices and payload-site fields (written by an
+    earlier version) loads, with the prices unknown and the sites 0."""
+    from stationplan.program.ledger import Partnership
+
+    p = default_run().plan.partnership
+    assert p is not None and p.prices is not None
+    raw = p.model_dump(mode="json")
+    del raw["prices"]
+    for row in raw["ledger"]:
+        for key in [k for k in row if k.startswith("payload_site")]:
+            del row[key]
+    old = Partnership.model_validate(raw)
+    assert old.prices is None
+    assert all(r.payload_site_years_entitled == 0 for r in old.ledger)

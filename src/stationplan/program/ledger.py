@@ -154,7 +154,9 @@ class Prices(BaseModel):
 class Partnership(BaseModel):
     """The partnership part of the plan."""
 
-    prices: Prices
+    prices: Prices | None = Field(
+        default=None, description="The prices used (None in plans written before they were)."
+    )
     shares: list[ShareRow]
     ledger: list[LedgerRow]
     barter: list[BarterRow]
