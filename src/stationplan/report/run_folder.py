@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from stationplan.ops.operations import DEFAULT_RISK_RUNS
 from stationplan.plan import engine
 from stationplan.plan.engine import RunResult
 from stationplan.plan.model import Finding, Severity
@@ -18,7 +19,7 @@ from stationplan.report.html import render_report
 from stationplan.report.ledger_files import ledger_csv
 from stationplan.report.manifest_files import manifest_csv, manifest_ical
 from stationplan.report.output import output_folder
-from stationplan.scenario import load_scenario, parse_scenario
+from stationplan.scenario import LoadedScenario, load_scenario, parse_scenario
 
 if TYPE_CHECKING:
     from stationplan.plan.whatif import Change
@@ -90,6 +91,33 @@ class RunSummary:
     seconds: float
 
 
+def _plan_into(
+    out: str | Path,
+    load: Callable[[], LoadedScenario],
+    *,
+    force: bool,
+    say: Callable[[str], None],
+    risk_runs: int | None,
+) -> RunSummary:
+    """Check ``out``, plan the scenario ``load`` returns, write its outputs staged beside
+    ``out`` and rename them into place only when everything succeeded."""
+    started = time.perf_counter()
+    runs = DEFAULT_RISK_RUNS if risk_runs is None else risk_runs
+    with output_folder(out, force=force, label="out") as staging:
+        loaded = load()
+        result = engine.run_scenario(loaded, progress=say, risk_runs=runs)
+        say("writing report")
+        written = write_run_folder(staging, result)
+    plan = result.plan
+    return RunSummary(
+        programme=plan.programme.name,
+        folder=str(out),
+        files=written,
+        warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
+        seconds=time.perf_counter() - started,
+    )
+
+
 def plan_to_folder(
     scenario: Path | None,
     out: str | Path,
@@ -103,21 +131,12 @@ def plan_to_folder(
     and written only when everything succeeded.
     """
     say = progress or (lambda _step: None)
-    started = time.perf_counter()
-    with output_folder(out, force=force, label="out") as staging:
+
+    def load() -> LoadedScenario:
         say("loading scenario")
-        loaded = load_scenario(scenario)
-        result = engine.run_scenario(loaded, progress=say)
-        say("writing report")
-        written = write_run_folder(staging, result)
-    plan = result.plan
-    return RunSummary(
-        programme=plan.programme.name,
-        folder=str(out),
-        files=written,
-        warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
-        seconds=time.perf_counter() - started,
-    )
+        return load_scenario(scenario)
+
+    return _plan_into(out, load, force=force, say=say, risk_runs=None)
 
 
 def plan_text_to_folder(
@@ -132,24 +151,12 @@ def plan_text_to_folder(
     the new folder ``out``: staged beside it and renamed into place only when everything
     succeeded (as :func:`plan_to_folder`, for a scenario held as text by a service)."""
     say = progress or (lambda _step: None)
-    started = time.perf_counter()
-    with output_folder(out, label="out") as staging:
+
+    def load() -> LoadedScenario:
         say("validating scenario")
-        loaded = parse_scenario(text, source, local_files=False)
-        if risk_runs is None:
-            result = engine.run_scenario(loaded, progress=say)
-        else:
-            result = engine.run_scenario(loaded, progress=say, risk_runs=risk_runs)
-        say("writing report")
-        written = write_run_folder(staging, result)
-    plan = result.plan
-    return RunSummary(
-        programme=plan.programme.name,
-        folder=str(out),
-        files=written,
-        warnings=[f for f in plan.findings if f.severity == Severity.WARNING],
-        seconds=time.perf_counter() - started,
-    )
+        return parse_scenario(text, source, local_files=False)
+
+    return _plan_into(out, load, force=False, say=say, risk_runs=risk_runs)
 
 
 def whatif_text_to_folder(
