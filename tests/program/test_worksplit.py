@@ -314,7 +314,7 @@ def test_large_problem_explains_by_cost_difference() -> None:
     assert split.total_cost_musd == pytest.approx(sum(10 + i for i in range(n)))
     first = split.assignments[0]
     assert (first.partner, first.runner_up, first.runner_up_cost_musd) == ("A", "B", 12)
-    assert "2.0 MUSD cheaper than the runner-up B" in first.reason
+    assert "2.0 MUSD cheaper than the runner-up B (10.0 against 12.0 MUSD)" in first.reason
     assert "not re-solved" in first.reason
 
 

@@ -473,9 +473,9 @@ def _by_difference(p: WorkPackage, k: str, note: str) -> tuple[str | None, float
     j, c = min(((j, c) for j, c in p.cost_musd_by_partner.items() if j != k), key=lambda t: t[1])
     d = c - mine
     if d > _tol(mine):
-        text = f"{d:.1f} MUSD cheaper than the runner-up {j} ({c:.1f} against {mine:.1f} MUSD)"
+        text = f"{d:.1f} MUSD cheaper than the runner-up {j} ({mine:.1f} against {c:.1f} MUSD)"
     elif d < -_tol(mine):
-        text = f"{-d:.1f} MUSD dearer than {j} ({c:.1f} against {mine:.1f} MUSD)"
+        text = f"{-d:.1f} MUSD dearer than {j} ({mine:.1f} against {c:.1f} MUSD)"
     else:
         text = f"as cheap as {j} ({c:.1f} MUSD)"
     return j, c, f"{p.name!r} to {k}: {text}; {note}"
