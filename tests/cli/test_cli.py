@@ -16,6 +16,7 @@ from stationplan import __version__
 from stationplan.cli import app
 from stationplan.plan import Plan, build_plan
 from stationplan.scenario import load_scenario
+from stationplan.scenario.loader import example_scenario_text
 from tests.conftest import mutate
 
 runner = CliRunner()
@@ -132,8 +133,11 @@ def test_run_end_to_end(tmp_path: Path) -> None:
 
 
 def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the small iss-2015 example: what is checked is the folder, not the plan
+    scenario = tmp_path / "iss-2015.yaml"
+    scenario.write_text(example_scenario_text("iss-2015"), encoding="utf-8")
     out = tmp_path / "out"
-    assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["run", str(scenario), "--out", str(out)]).exit_code == 0
     before = (out / "plan.json").read_text(encoding="utf-8")
 
     import stationplan.report.run_folder as run_folder
@@ -142,9 +146,10 @@ def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(run_folder, "render_report", broken)
-    assert runner.invoke(app, ["run", "--out", str(out)]).exit_code == 1
+    assert runner.invoke(app, ["run", str(scenario), "--out", str(out)]).exit_code == 1
     assert (out / "plan.json").read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
+    # no temporary folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iss-2015.yaml", "out"]
 
 
 def test_plan_roundtrip_is_exact() -> None:
