@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,10 @@ from typer.testing import CliRunner
 
 from stationplan import __version__
 from stationplan.cli import app
-from stationplan.plan import Plan, build_plan
+from stationplan.plan import Plan
 from stationplan.scenario import load_scenario
 from stationplan.scenario.loader import example_scenario_text
-from tests.conftest import mutate
+from tests.conftest import default_run, mutate
 
 runner = CliRunner()
 
@@ -153,7 +152,7 @@ def test_failed_run_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_plan_roundtrip_is_exact() -> None:
-    plan = build_plan(load_scenario(), now_utc=datetime(2026, 1, 1, tzinfo=UTC))
+    plan = default_run().plan
     again = Plan.model_validate_json(plan.model_dump_json())
     assert again == plan
 
