@@ -356,3 +356,14 @@ def test_default_hypothetical_nasa_withdrawal(default: Scenario) -> None:
     power = impact.loss("power", "Concord Station")
     assert power.providers_after == ["COMSTAR"] and power.becomes_single_provider
     assert sorted(x.item for x in power.items_lost) == ["Power Truss 1", "Power Truss 2"]
+
+
+def test_payload_sites_make_a_module_with_berths_a_research_provider() -> None:
+    """The Node (berths and ports, so not research by its other fields) given 4 payload
+    sites provides research from its launch on 2025-01-05: the 27-day gap closes."""
+    text, _ = mutate(
+        MINI, "        crew_capacity: 3\n", "        crew_capacity: 3\n        payload_sites: 4\n"
+    )
+    row = capability_matrix(parse(text).scenario).row("research", "Alpha")
+    assert row.providers_at(utc(2025, 1, 20)) == ["AAA"]
+    assert not row.gaps

@@ -279,7 +279,7 @@ class KeywordRule:
 
 
 def _research_by_fields(m: Module) -> bool:
-    return (
+    return m.payload_sites > 0 or (
         m.pressurized_volume_m3 > 0
         and m.power_load_kw > 0
         and m.crew_capacity == 0
@@ -309,10 +309,11 @@ MODULE_RULES: tuple[ModuleRule, ...] = (
     ),
     ModuleRule(
         Capability.RESEARCH,
-        "pressurized_volume_m3 > 0, power_load_kw > 0, crew_capacity 0, no docking ports",
-        "Conservative: a pressurised volume that draws power, houses no one and is no node "
-        "holds payloads (Columbus: 75 m^3, 13.5 kW); modules with berths (Destiny and Kibo "
-        "in the default scenario) count only when named or declared a laboratory.",
+        "payload_sites > 0; or pressurized_volume_m3 > 0, power_load_kw > 0, crew_capacity 0, "
+        "no docking ports",
+        "Payload sites are research accommodation. Without them, conservative: a pressurised "
+        "volume that draws power, houses no one and is no node holds payloads (Columbus: 75 "
+        "m^3, 13.5 kW); modules with berths count only when named or declared a laboratory.",
         _research_by_fields,
     ),
     ModuleRule(
