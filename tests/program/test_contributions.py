@@ -160,3 +160,37 @@ def test_default_shares_of_the_successor_station() -> None:
     # Module's 30 = 369 kW
     assert s["NASA"].power_generation_share_pct == pytest.approx(91.870, abs=1e-3)  # 339/369
     assert s["ISRO"].active_days < s["NASA"].active_days
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        (
+            "      - {kind: module, item: Harmony, description: node, seats: 2}\n",
+            "give them only on kind services",
+        ),
+        (
+            "      - {kind: services, description: cargo, value_musd: 10, upmass_kg: 100}\n",
+            "give either value_musd or the quantities (upmass_kg), not both",
+        ),
+    ],
+)
+def test_service_quantities_are_refused_where_they_would_count_twice(line: str, says: str) -> None:
+    """Quantities value a service; on a module (valued by its cost) or beside a declared
+    value they are refused, naming the contribution and its line."""
+    from stationplan.errors import ScenarioError
+    from stationplan.scenario import default_scenario_text, parse_scenario
+
+    text = default_scenario_text()
+    anchor = (
+        "      - {kind: module, item: Harmony, description: ISS node with crew quarters and "
+        "IDSS ports}\n"
+    )
+    assert anchor in text
+    text = text.replace(anchor, line, 1)
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, source="s.yaml")
+    message = str(err.value)
+    number = text.splitlines().index(line.rstrip("\n")) + 1
+    assert says in message and f"s.yaml:{number}" in message, message
+    assert "partners[0].contributions[0]" in message, message

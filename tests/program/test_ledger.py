@@ -261,17 +261,34 @@ def test_services_and_barter_valued_at_the_policies_prices() -> None:
 
 
 def test_a_plan_written_before_prices_and_payload_sites_still_loads() -> None:
-    """A stored plan's partnership without the prices and payload-site fields (written by an
-    earlier version) loads, with the prices unknown and the sites 0."""
-    from stationplan.program.ledger import Partnership
+    """A stored plan without the prices and payload-site fields (written by an earlier
+    version) loads, with the prices unknown and the sites 0."""
+    from stationplan.plan.model import Plan
 
-    p = default_run().plan.partnership
-    assert p is not None and p.prices is not None
-    raw = p.model_dump(mode="json")
-    del raw["prices"]
-    for row in raw["ledger"]:
+    plan = default_run().plan
+    raw = plan.model_dump(mode="json")
+    del raw["partnership"]["prices"]
+    rows = raw["partnership"]["ledger"] + raw["partners"]
+    for row in rows:
         for key in [k for k in row if k.startswith("payload_site")]:
             del row[key]
-    old = Partnership.model_validate(raw)
-    assert old.prices is None
-    assert all(r.payload_site_years_entitled == 0 for r in old.ledger)
+    old = Plan.model_validate(raw)
+    assert old.partnership is not None and old.partnership.prices is None
+    assert all(r.payload_site_years_entitled == 0 for r in old.partnership.ledger)
+    assert all(p.payload_sites == 0 for p in old.partners)
+
+
+def test_declared_flights_are_not_counted_twice() -> None:
+    """A's flights are counted from the plan (300 MUSD); its declared 'flights' contribution
+    of 500 MUSD describes the same flights and adds nothing to its earned share's value."""
+    from stationplan.scenario.models import Contribution, ContributionKind
+
+    sc = two_partner_scenario()
+    flights_declared = Contribution(
+        kind=ContributionKind.FLIGHTS, description="crew and cargo flights", value_musd=500.0
+    )
+    partners = [sc.partners[0].model_copy(update={"contributions": [flights_declared]})]
+    sc = sc.model_copy(update={"partners": [*partners, sc.partners[1]]})
+    flights, crew = _hand_case(sc)
+    shares = {s.partner: s for s in partnership(sc, flights, crew, []).shares}
+    assert shares["AA"].contributed_musd == pytest.approx(300.0)

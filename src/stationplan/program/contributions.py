@@ -32,10 +32,33 @@ class ContributionItem(BaseModel):
     )
 
 
+def priced_musd(
+    policies: Policies,
+    *,
+    upmass_kg: float = 0.0,
+    downmass_kg: float = 0.0,
+    seats: float = 0.0,
+    crew_hours: float = 0.0,
+) -> float:
+    """Quantities of service at the policies' prices (million USD): kg up and down, crew
+    seats (round trips) and crew hours.
+
+    >>> from stationplan.scenario.models import Policies
+    >>> priced_musd(Policies(), upmass_kg=1000.0, seats=1)
+    75.4
+    """
+    return (
+        upmass_kg * policies.upmass_price_usd_per_kg / 1e6
+        + downmass_kg * policies.downmass_price_usd_per_kg / 1e6
+        + seats * policies.crew_seat_price_musd
+        + crew_hours * policies.crew_hour_price_usd / 1e6
+    )
+
+
 def contribution_value_musd(c: Contribution, policies: Policies) -> float | None:
     """A contribution's value (million USD): its declared ``value_musd``, else its quantities
-    at the policies' prices (upmass and downmass per kg, seats per round trip, crew time per
-    hour), else None.
+    at the policies' prices (:func:`priced_musd`), else None (the scenario gives one or the
+    other, never both).
 
     >>> from stationplan.scenario.models import Contribution, ContributionKind, Policies
     >>> c = Contribution(kind=ContributionKind.SERVICES, description="reboost", upmass_kg=4000)
@@ -47,11 +70,12 @@ def contribution_value_musd(c: Contribution, policies: Policies) -> float | None
     quantities = (c.upmass_kg, c.downmass_kg, c.seats, c.crew_hours)
     if all(q is None for q in quantities):
         return None
-    return (
-        (c.upmass_kg or 0.0) * policies.upmass_price_usd_per_kg / 1e6
-        + (c.downmass_kg or 0.0) * policies.downmass_price_usd_per_kg / 1e6
-        + (c.seats or 0) * policies.crew_seat_price_musd
-        + (c.crew_hours or 0.0) * policies.crew_hour_price_usd / 1e6
+    return priced_musd(
+        policies,
+        upmass_kg=c.upmass_kg or 0.0,
+        downmass_kg=c.downmass_kg or 0.0,
+        seats=c.seats or 0,
+        crew_hours=c.crew_hours or 0.0,
     )
 
 
@@ -72,8 +96,10 @@ class PartnerSummary(BaseModel):
     pressurized_volume_share_pct: float
     power_generation_kw: float
     power_generation_share_pct: float
-    payload_sites: int = Field(description="Payload sites of the modules it owns.")
-    payload_sites_share_pct: float = Field(description="Share of all payload sites (%).")
+    payload_sites: int = Field(default=0, description="Payload sites of the modules it owns.")
+    payload_sites_share_pct: float = Field(
+        default=0.0, description="Share of all payload sites (%)."
+    )
     vehicles: list[str] = Field(description="Vehicles it operates.")
     seats_per_year: float = Field(description="Crew seats its vehicles can fly per year.")
     cargo_up_kg_per_year: float = Field(description="Cargo its vehicles can fly up per year (kg).")

@@ -25,7 +25,7 @@ Rules (each one place, documented):
   the flight's cost over its seats. Cargo a partner uses (as above) on a flight another
   partner paid for is owed at that flight's cost in the same proportion. With
   ``policies.barter_rate: price`` the seat is owed at ``crew_seat_price_musd`` and the cargo
-  at ``upmass_price_usd_per_kg`` instead. The flight's payer
+  at the upmass and downmass prices instead. The flight's payer
   is the vehicle's ``purchased_by`` partner, else its operator when that is a partner; a
   commercial provider's flight that no partner purchases is a common cost.
 * **Spending.** Modules in their launch year (``cost_musd``, else the value of the owner's
@@ -37,11 +37,14 @@ Rules (each one place, documented):
 * **Earned shares.** What each partner contributes during the programme (the modules it
   launches, the flights it pays for, funding, services and other contributions with a value,
   declared or at the policies' prices: :func:`stationplan.program.contributions.
-  contribution_value_musd`; modules already in orbit at the start are sunk and not counted)
+  contribution_value_musd`; declared module, vehicle and flights contributions are not added
+  again, the plan counts them; modules already in orbit at the start are sunk and not counted)
   over the total: the share its contributions would buy under a barter of value for value,
   set against the agreed share.
 * **Value received.** What a partner is entitled to, at the policies' prices (crew hours,
   upmass, downmass), set against what it spends: what it pays per dollar of what it gets.
+  A service given in kind (valued at the prices) raises the partner's earned share; it does
+  not lower its bill for common costs, which follows ``policies.common_cost_sharing``.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -57,8 +61,12 @@ from stationplan.ops.flights import CrewMember, Flight, FlightRole
 from stationplan.ops.power import PowerBudget
 from stationplan.ops.supply import DAYS_PER_YEAR
 from stationplan.orbit.arrays import Array
-from stationplan.program.contributions import contribution_value_musd
+from stationplan.program.contributions import contribution_value_musd, priced_musd
 from stationplan.scenario.models import ContributionKind, CostSharing, Module, Scenario
+
+SPENDING_KINDS = (ContributionKind.MODULE, ContributionKind.VEHICLE, ContributionKind.FLIGHTS)
+"""Contributions whose value the ledger counts from the plan (modules launched, flights paid),
+not from the declaration: counting the declaration too would count them twice."""
 
 
 class ShareRow(BaseModel):
@@ -148,7 +156,7 @@ class Prices(BaseModel):
     downmass_usd_per_kg: float
     crew_hour_usd: float
     crew_seat_musd: float
-    barter_rate: str = Field(description="'flight_cost' or 'price'.")
+    barter_rate: Literal["flight_cost", "price"]
 
 
 class Partnership(BaseModel):
@@ -361,8 +369,7 @@ def partnership(
     # barter: seats and cargo on flights someone else paid for
     owed: dict[tuple[int, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     at_price = sc.policies.barter_rate == "price"
-    seat_price = sc.policies.crew_seat_price_musd
-    kg_price = sc.policies.upmass_price_usd_per_kg / 1e6
+    seat_price = priced_musd(sc.policies, seats=1)
     by_label = {f.flight: f for f in flights}
     for m in crew:
         arrival = by_label.get(m.arrival_flight)
@@ -387,7 +394,11 @@ def partnership(
             if k != payer and part > 0:
                 row = owed[(f.launch_utc.year, k, payer)]
                 row[1] += part * up
-                row[2] += part * (up * kg_price if at_price else f.cost_musd)
+                row[2] += (
+                    priced_musd(sc.policies, upmass_kg=part * up, downmass_kg=part * f.return_kg)
+                    if at_price
+                    else part * f.cost_musd
+                )
     barter = [
         BarterRow(
             year=y,
@@ -469,7 +480,7 @@ def partnership(
         contributed[k] += sum(spend["modules"][k].values()) + sum(spend["flights"][k].values())
     for p in sc.partners:
         for c in p.contributions:
-            if c.kind in (ContributionKind.MODULE, ContributionKind.VEHICLE):
+            if c.kind in SPENDING_KINDS:
                 continue
             contributed[p.code] += contribution_value_musd(c, sc.policies) or 0.0
     all_value = sum(contributed.values())
@@ -498,11 +509,12 @@ def partnership(
         spent = sum(r.total_musd for r in finance if r.partner == k)
         hours_k = sum(ent["crew"][k].values())
         kg_k = sum(ent["up"][k].values())
-        value_k = (
-            hours_k * sc.policies.crew_hour_price_usd
-            + kg_k * sc.policies.upmass_price_usd_per_kg
-            + sum(ent["down"][k].values()) * sc.policies.downmass_price_usd_per_kg
-        ) / 1e6
+        value_k = priced_musd(
+            sc.policies,
+            upmass_kg=kg_k,
+            downmass_kg=sum(ent["down"][k].values()),
+            crew_hours=hours_k,
+        )
         unit_costs.append(
             PartnerUnitCost(
                 partner=k,

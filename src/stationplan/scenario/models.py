@@ -421,6 +421,16 @@ class ContributionKind(StrEnum):
     OTHER = "other"
 
 
+QUANTIFIED_KINDS = (
+    ContributionKind.SERVICES,
+    ContributionKind.CREW,
+    ContributionKind.ROBOTICS,
+    ContributionKind.GROUND_SEGMENT,
+    ContributionKind.OTHER,
+)
+"""Kinds of contribution a service's quantities (kg, seats, crew hours) may value."""
+
+
 class Contribution(StrictModel):
     """One contribution of a partner, in kind or in money."""
 
@@ -433,8 +443,8 @@ class Contribution(StrictModel):
     value_musd: float | None = Field(
         default=None,
         ge=0,
-        description="Estimated value (million USD), when known; omitted, a service is valued "
-        "by its quantities below at the policies' prices.",
+        description="Estimated value (million USD), when known; or, for a service, give its "
+        "quantities below instead, valued at the policies' prices.",
     )
     upmass_kg: float | None = Field(
         default=None,
@@ -463,6 +473,29 @@ class Contribution(StrictModel):
         le=10_000_000,
         description="Crew time the service provides (h), valued at policies.crew_hour_price_usd.",
     )
+
+    @model_validator(mode="after")
+    def _quantities(self) -> Contribution:
+        given = [
+            name
+            for name in ("upmass_kg", "downmass_kg", "seats", "crew_hours")
+            if getattr(self, name) is not None
+        ]
+        if not given:
+            return self
+        if self.kind not in QUANTIFIED_KINDS:
+            kinds = ", ".join(k.value for k in QUANTIFIED_KINDS)
+            raise ValueError(
+                f"{', '.join(given)} value a service; a '{self.kind.value}' contribution is "
+                f"valued otherwise (modules and vehicles by their cost, flights from the "
+                f"manifest, funding by value_musd): give them only on kind {kinds}"
+            )
+        if self.value_musd is not None:
+            raise ValueError(
+                f"give either value_musd or the quantities ({', '.join(given)}), not both: "
+                "the quantities are valued at the policies' prices"
+            )
+        return self
 
 
 class Partner(StrictModel):
