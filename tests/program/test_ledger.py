@@ -89,8 +89,8 @@ def flight(label: str, role: FlightRole, launch: datetime, **kw: float) -> Fligh
     )
 
 
-def test_hand_computed_two_partner_ledger() -> None:
-    sc = two_partner_scenario()
+def _hand_case() -> tuple[list[Flight], list[CrewMember]]:
+    """The flights and crew of the hand-computed case above."""
     flights = [
         flight("crew B", FlightRole.CREW, utc(2031, 1, 1), seats=4, cost_musd=200.0),
         flight("cargo", FlightRole.CARGO, utc(2031, 6, 1), pressurized_kg=1000.0, cost_musd=100.0),
@@ -115,6 +115,12 @@ def test_hand_computed_two_partner_ledger() -> None:
             departure_utc=utc(2032, 1, 1),
         ),
     ]
+    return flights, crew
+
+
+def test_hand_computed_two_partner_ledger() -> None:
+    sc = two_partner_scenario()
+    flights, crew = _hand_case()
     p = partnership(sc, flights, crew, [])
     row = {(r.partner, r.year): r for r in p.ledger}
     assert row[("AA", 2030)].share_pct == pytest.approx(100.0)
@@ -177,35 +183,6 @@ def test_default_plan_ledger_balances_and_finance() -> None:
     )
 
 
-def _hand_case(sc: Scenario) -> tuple[list[Flight], list[CrewMember]]:
-    """The flights and crew of the hand-computed case above."""
-    flights = [
-        flight("crew B", FlightRole.CREW, utc(2031, 1, 1), seats=4, cost_musd=200.0),
-        flight("cargo", FlightRole.CARGO, utc(2031, 6, 1), pressurized_kg=1000.0, cost_musd=100.0),
-    ]
-    crew = [
-        CrewMember(
-            name="A-1",
-            partner="AA",
-            station="Alpha",
-            arrival_flight="earlier",
-            return_flight="x",
-            arrival_utc=utc(2030, 1, 1),
-            departure_utc=utc(2031, 1, 1),
-        ),
-        CrewMember(
-            name="B-1",
-            partner="BB",
-            station="Alpha",
-            arrival_flight="crew B",
-            return_flight="x",
-            arrival_utc=utc(2031, 1, 1),
-            departure_utc=utc(2032, 1, 1),
-        ),
-    ]
-    return flights, crew
-
-
 def test_payload_sites_are_shared_and_used_by_the_crew_aboard() -> None:
     """A laboratory with 10 payload sites in orbit from the start, owned by A. 2030: A is
     entitled to and uses all 10 sites x 365 days / 365.25 = 9.993 site-years. 2031: A is
@@ -218,7 +195,7 @@ def test_payload_sites_are_shared_and_used_by_the_crew_aboard() -> None:
         update={"name": "Lab", "owner": "AA", "launch_utc": None, "payload_sites": 10}
     )
     sc = sc.model_copy(update={"stations": [lab.model_copy(update={"modules": [module]})]})
-    flights, crew = _hand_case(sc)
+    flights, crew = _hand_case()
     p = partnership(sc, flights, crew, [])
     row = {(r.partner, r.year): r for r in p.ledger}
     year = 10 * 365 / 365.25
@@ -246,7 +223,7 @@ def test_services_and_barter_valued_at_the_policies_prices() -> None:
     partners = [sc.partners[0], sc.partners[1].model_copy(update={"contributions": [service]})]
     policies = sc.policies.model_copy(update={"barter_rate": "price"})
     sc = sc.model_copy(update={"partners": partners, "policies": policies})
-    flights, crew = _hand_case(sc)
+    flights, crew = _hand_case()
     p = partnership(sc, flights, crew, [])
     shares = {s.partner: s for s in p.shares}
     assert shares["BB"].contributed_musd == pytest.approx(80.0)
@@ -289,6 +266,6 @@ def test_declared_flights_are_not_counted_twice() -> None:
     )
     partners = [sc.partners[0].model_copy(update={"contributions": [flights_declared]})]
     sc = sc.model_copy(update={"partners": [*partners, sc.partners[1]]})
-    flights, crew = _hand_case(sc)
+    flights, crew = _hand_case()
     shares = {s.partner: s for s in partnership(sc, flights, crew, []).shares}
     assert shares["AA"].contributed_musd == pytest.approx(300.0)
